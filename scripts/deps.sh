@@ -10,6 +10,8 @@ packages=(
     gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
     libcmocka-dev libpcap-dev
     clang clang-format libclang-rt-14-dev
+    qemu-system-x86 qemu-system-arm
+    grub-pc-bin grub-common xorriso mtools
 )
 
 missing=()
