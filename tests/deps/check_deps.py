@@ -57,11 +57,15 @@ def main(argv):
     if not cc or not root or not layers:
         raise SystemExit("usage: check_deps.py --cc=CC --root=SRC LAYER=DEPS...")
 
+    # Layers whose directory does not exist yet (a port not written) are
+    # skipped; they provide nothing and hold no files.
+    layers = {n: d for n, d in layers.items()
+              if os.path.isdir(os.path.join(root, n))}
     provided = {name: headers_of(root, name) for name in layers}
     errors = 0
 
     for name, deps in sorted(layers.items()):
-        allowed = [name] + deps
+        allowed = [name] + [d for d in deps if d in layers]
         for path in sources_of(root, name, layers):
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
@@ -77,7 +81,7 @@ def main(argv):
 
     probes = 0
     for name, deps in sorted(layers.items()):
-        allowed = [name] + deps
+        allowed = [name] + [d for d in deps if d in layers]
         incs = ["-I" + os.path.join(root, l, "include") for l in allowed]
         for other in sorted(layers):
             if other in allowed or not provided[other]:
