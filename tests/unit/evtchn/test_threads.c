@@ -29,7 +29,7 @@
 
 #define SENDERS          4
 #define PORTS_PER_SENDER 48
-#define SENDS_PER_SENDER 30000
+#define SENDS_PER_SENDER 100000
 #define DEADLINE_S       60
 
 static struct tdom *A, *B, *C;
