@@ -339,6 +339,102 @@ int hv_evtchn_status(struct hv_evtchn_domain *d, hv_evtchn_port_t port,
 int hv_evtchn_unmask(struct hv_evtchn_domain *d, hv_evtchn_port_t port);
 
 /* ------------------------------------------------------------------------
+ * The event_channel_op hypercall. Argument structures in Xen's layout (the
+ * hypercall layer copies them from and back to the guest); hv_evtchn_op()
+ * decodes one sub-command and calls the operation above.
+ */
+
+struct hv_evtchn_op_alloc_unbound {
+    hv_domid_t dom;        /* in: owner of the new port (or DOMID_SELF) */
+    hv_domid_t remote_dom; /* in: who may connect (or DOMID_SELF) */
+    hv_evtchn_port_t port; /* out */
+};
+
+struct hv_evtchn_op_bind_interdomain {
+    hv_domid_t remote_dom;        /* in (or DOMID_SELF) */
+    hv_evtchn_port_t remote_port; /* in */
+    hv_evtchn_port_t local_port;  /* out */
+};
+
+struct hv_evtchn_op_bind_virq {
+    uint32_t virq;         /* in */
+    uint32_t vcpu;         /* in */
+    hv_evtchn_port_t port; /* out */
+};
+
+struct hv_evtchn_op_bind_pirq {
+    uint32_t pirq;         /* in */
+    uint32_t flags;        /* in */
+    hv_evtchn_port_t port; /* out */
+};
+
+struct hv_evtchn_op_bind_ipi {
+    uint32_t vcpu;         /* in */
+    hv_evtchn_port_t port; /* out */
+};
+
+struct hv_evtchn_op_port {
+    hv_evtchn_port_t port; /* in: close, send, unmask */
+};
+
+struct hv_evtchn_op_status {
+    hv_domid_t dom;             /* in (or DOMID_SELF) */
+    hv_evtchn_port_t port;      /* in */
+    struct hv_evtchn_status st; /* out */
+};
+
+struct hv_evtchn_op_bind_vcpu {
+    hv_evtchn_port_t port; /* in */
+    uint32_t vcpu;         /* in */
+};
+
+struct hv_evtchn_op_reset {
+    hv_domid_t dom; /* in (or DOMID_SELF) */
+};
+
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_alloc_unbound) == 8, "Xen ABI");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_interdomain) == 12, "Xen ABI");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_virq) == 12, "Xen ABI");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_pirq) == 12, "Xen ABI");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_ipi) == 8, "Xen ABI");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_status) == 24, "Xen ABI");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_vcpu) == 8, "Xen ABI");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_reset) == 2, "Xen ABI");
+
+/*
+ * How hv_evtchn_op() turns a domain id into a domain. get() is never
+ * called with DOMID_SELF or the caller's own id (the caller stands for
+ * itself). `cmd` says what for: HV_EVTCHNOP_BIND_INTERDOMAIN (any domain
+ * may connect to a port offered to it, as in Xen) or ALLOC_UNBOUND,
+ * STATUS, RESET on another domain (in Xen, privileged callers only). It
+ * returns 0 and a domain in *out that stays valid until the matching put(),
+ * or a negative hv_err that hv_evtchn_op() returns as is (HV_ESRCH: no such
+ * domain; HV_EPERM: `caller` may not do `cmd` on it). Privilege is the
+ * resolver's policy.
+ */
+struct hv_evtchn_resolver {
+    int (*get)(void *ctx, struct hv_evtchn_domain *caller, unsigned int cmd,
+               hv_domid_t domid, struct hv_evtchn_domain **out);
+    void (*put)(void *ctx, struct hv_evtchn_domain *d);
+    void *ctx;
+};
+
+/*
+ * hv_evtchn_op() - one event_channel_op sub-command from domain `caller`.
+ * @cmd: HV_EVTCHNOP_*.
+ * @arg: the argument structure of that command (see above), in hypervisor
+ *       memory; its out fields are written on success only.
+ * @r:   resolver for the commands that name a domain (alloc_unbound,
+ *       bind_interdomain, status, reset); may be NULL if only DOMID_SELF
+ *       is to be accepted (other ids then get HV_ESRCH).
+ * Return: the operation's result; HV_EFAULT if arg is NULL; HV_EPERM for
+ * EVTCHNOP_bind_pirq (physical IRQs are reserved: never bound); HV_ENOSYS
+ * for the FIFO commands (11..13) and unknown commands.
+ */
+int hv_evtchn_op(struct hv_evtchn_domain *caller, unsigned int cmd, void *arg,
+                 const struct hv_evtchn_resolver *r);
+
+/* ------------------------------------------------------------------------
  * Hypervisor side.
  */
 
