@@ -23,10 +23,11 @@
  * port array and vCPU array). Nothing is allocated, nothing is global.
  *
  * Threading: every function may be called from several CPUs at once, on the
- * same or different domains. Each domain has one spinlock; operations that
- * touch two domains take both, in a fixed order (see src/port.c). The kick
- * hook is called with one or two domain locks held and must not call back
- * into this library.
+ * same or different domains, except hv_evtchn_domain_init(), which must
+ * have returned before any other call names that domain. Each domain has one
+ * spinlock; operations that touch two domains take both, in a fixed order (see
+ * src/port.c). The kick hook is called with one or two domain locks held and
+ * must not call back into this library.
  *
  * Domain ids: the library never looks a domain up by id. The caller (the
  * hypercall layer) resolves ids, including DOMID_SELF, and privilege, and
@@ -427,7 +428,8 @@ struct hv_evtchn_resolver {
  * @r:   resolver for the commands that name a domain (alloc_unbound,
  *       bind_interdomain, status, reset); may be NULL if only DOMID_SELF
  *       is to be accepted (other ids then get HV_ESRCH).
- * Return: the operation's result; HV_EFAULT if arg is NULL; HV_EPERM for
+ * Return: the operation's result; HV_EINVAL if caller is NULL; HV_EFAULT
+ * if arg is NULL; HV_EPERM for
  * EVTCHNOP_bind_pirq (physical IRQs are reserved: never bound); HV_ENOSYS
  * for the FIFO commands (11..13) and unknown commands.
  */

@@ -1,6 +1,7 @@
 /*
- * libhv-evtchn: the port table. Every operation's success path, and every
- * refusal with its exact code and the proof that nothing changed.
+ * libhv-evtchn: the port table (init, alloc_unbound, bind_interdomain,
+ * close, status, unmask refusals, reset, teardown). Every success path and
+ * every refusal with its exact code and the proof that nothing changed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,84 +10,7 @@
 
 #include <cmocka.h>
 
-#include "evtchn_harness.h"
-
-/* Snapshot of everything a refusal must leave alone. */
-struct snap {
-    struct hv_evtchn_port ports[64];
-    struct hv_evtchn_vcpu vcpus[T_VCPUS];
-    hv_word_t pending[T_WORDS], mask[T_WORDS], sel[T_VCPUS];
-    uint8_t upcall_pending[T_VCPUS];
-    unsigned long kicks[T_VCPUS];
-    unsigned int in_use;
-};
-
-static void take_snap(struct tdom *t, struct snap *s)
-{
-    memcpy(s->ports, t->ports, sizeof(s->ports));
-    memcpy(s->vcpus, t->vcpus, sizeof(s->vcpus));
-    memcpy(s->pending, t->pending, sizeof(s->pending));
-    memcpy(s->mask, t->mask, sizeof(s->mask));
-    memcpy(s->sel, t->sel, sizeof(s->sel));
-    memcpy(s->upcall_pending, t->upcall_pending, sizeof(s->upcall_pending));
-    memcpy(s->kicks, t->kicks, sizeof(s->kicks));
-    s->in_use = hv_evtchn_ports_in_use(&t->d);
-}
-
-static void assert_unchanged(struct tdom *t, const struct snap *s)
-{
-    struct snap now;
-
-    take_snap(t, &now);
-    assert_memory_equal(now.ports, s->ports, sizeof(s->ports));
-    assert_memory_equal(now.vcpus, s->vcpus, sizeof(s->vcpus));
-    assert_memory_equal(now.pending, s->pending, sizeof(s->pending));
-    assert_memory_equal(now.mask, s->mask, sizeof(s->mask));
-    assert_memory_equal(now.sel, s->sel, sizeof(s->sel));
-    assert_memory_equal(now.upcall_pending, s->upcall_pending,
-                        sizeof(s->upcall_pending));
-    assert_memory_equal(now.kicks, s->kicks, sizeof(s->kicks));
-    assert_int_equal(now.in_use, s->in_use);
-    assert_true(t_guards_intact(t));
-}
-
-static struct tdom *A, *B, *C;
-
-static int setup(void **state)
-{
-    (void)state;
-    A = t_new(1, 64, 2);
-    B = t_new(2, 64, 2);
-    C = t_new(3, 64, 2);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    free(A);
-    free(B);
-    free(C);
-    return 0;
-}
-
-static void check_status(struct tdom *t, hv_evtchn_port_t port, uint32_t status,
-                         uint32_t vcpu)
-{
-    struct hv_evtchn_status st;
-
-    assert_int_equal(hv_evtchn_status(&t->d, port, &st), 0);
-    assert_int_equal(st.status, status);
-    assert_int_equal(st.vcpu, vcpu);
-}
-
-/* Connect a port of `l` to a fresh unbound port of `r`. */
-static void connect(struct tdom *l, struct tdom *r, hv_evtchn_port_t *lp,
-                    hv_evtchn_port_t *rp)
-{
-    assert_int_equal(hv_evtchn_alloc_unbound(&r->d, l->d.domid, rp), 0);
-    assert_int_equal(hv_evtchn_bind_interdomain(&l->d, &r->d, *rp, lp), 0);
-}
+#include "evtchn_fixture.h"
 
 /* ---- init ---- */
 
@@ -308,246 +232,6 @@ static void test_loopback(void **state)
     assert_int_equal(hv_evtchn_ports_in_use(&A->d), 0);
 }
 
-/* ---- send and delivery ---- */
-
-static void test_send_delivery_edges(void **state)
-{
-    hv_evtchn_port_t lp, rp;
-
-    (void)state;
-    connect(A, B, &lp, &rp);
-    /* First send: bit, selector, flag, one kick. */
-    assert_int_equal(hv_evtchn_send(&A->d, lp), 0);
-    assert_true(t_pending(B, rp));
-    assert_true(hv_bit_test(&B->sel[0], rp / HV_WORD_BITS));
-    assert_int_equal(B->upcall_pending[0], 1);
-    assert_int_equal(B->kicks[0], 1);
-    assert_ptr_equal(B->kicked_dom, &B->d);
-    /* Still pending: coalesces, no second kick. */
-    assert_int_equal(hv_evtchn_send(&A->d, lp), 0);
-    assert_int_equal(B->kicks[0], 1);
-    /* Guest took the flag but not the event: still no kick. */
-    B->upcall_pending[0] = 0;
-    assert_int_equal(hv_evtchn_send(&A->d, lp), 0);
-    assert_int_equal(B->kicks[0], 1);
-    assert_int_equal(B->upcall_pending[0], 0);
-    /* Guest handled everything: the next send kicks again. */
-    assert_int_equal(t_guest_upcall(B, 0, NULL, NULL, NULL), 1);
-    assert_int_equal(hv_evtchn_send(&A->d, lp), 0);
-    assert_int_equal(B->kicks[0], 2);
-    /* Mid-handler: selector and bit taken, flag still set: no kick. */
-    B->sel[0] = 0;
-    hv_bit_clear(B->pending, rp);
-    assert_int_equal(hv_evtchn_send(&A->d, lp), 0);
-    assert_true(hv_bit_test(&B->sel[0], rp / HV_WORD_BITS));
-    assert_int_equal(B->kicks[0], 2);
-    /* Other direction. */
-    t_guest_clear_all(A);
-    assert_int_equal(hv_evtchn_send(&B->d, rp), 0);
-    assert_true(t_pending(A, lp));
-    assert_int_equal(A->upcall_pending[0], 1);
-    assert_int_equal(B->kicks[1] + A->kicks[1], 0);
-}
-
-static void test_send_masked_then_unmask(void **state)
-{
-    hv_evtchn_port_t lp, rp;
-
-    (void)state;
-    connect(A, B, &lp, &rp);
-    hv_bit_set(B->mask, rp);
-    assert_int_equal(hv_evtchn_send(&A->d, lp), 0);
-    assert_true(t_pending(B, rp));
-    assert_int_equal(B->sel[0], 0);
-    assert_int_equal(B->upcall_pending[0], 0);
-    assert_int_equal(B->kicks[0], 0);
-    /* Unmask finds it pending and signals it now. */
-    assert_int_equal(hv_evtchn_unmask(&B->d, rp), 0);
-    assert_false(hv_bit_test(B->mask, rp));
-    assert_true(hv_bit_test(&B->sel[0], rp / HV_WORD_BITS));
-    assert_int_equal(B->upcall_pending[0], 1);
-    assert_int_equal(B->kicks[0], 1);
-    /* Unmasking an unmasked, pending port signals nothing new. */
-    assert_int_equal(hv_evtchn_unmask(&B->d, rp), 0);
-    assert_int_equal(B->kicks[0], 1);
-    /* Masked and not pending: unmask only clears the mask. */
-    t_guest_clear_all(B);
-    hv_bit_set(B->mask, rp);
-    assert_int_equal(hv_evtchn_unmask(&B->d, rp), 0);
-    assert_false(hv_bit_test(B->mask, rp));
-    assert_int_equal(B->sel[0], 0);
-    assert_int_equal(B->kicks[0], 1);
-}
-
-static void test_send_refusals(void **state)
-{
-    hv_evtchn_port_t u, v;
-    struct snap s;
-
-    (void)state;
-    assert_int_equal(hv_evtchn_alloc_unbound(&A->d, 2, &u), 0);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_TIMER, 0, &v), 0);
-    take_snap(A, &s);
-    /* Unbound: accepted and dropped. */
-    assert_int_equal(hv_evtchn_send(&A->d, u), 0);
-    assert_int_equal(hv_evtchn_send(&A->d, 0), HV_EINVAL);
-    assert_int_equal(hv_evtchn_send(&A->d, 30), HV_EINVAL);
-    assert_int_equal(hv_evtchn_send(&A->d, 64), HV_EINVAL);
-    assert_int_equal(hv_evtchn_send(&A->d, 0x80000000u), HV_EINVAL);
-    assert_int_equal(hv_evtchn_send(&A->d, v), HV_EINVAL);
-    assert_int_equal(hv_evtchn_send(NULL, u), HV_EINVAL);
-    assert_unchanged(A, &s);
-}
-
-/* ---- ipi ---- */
-
-static void test_ipi(void **state)
-{
-    hv_evtchn_port_t p, keep = 3;
-    struct snap s;
-
-    (void)state;
-    assert_int_equal(hv_evtchn_bind_ipi(&A->d, 1, &p), 0);
-    check_status(A, p, HV_EVTCHNSTAT_IPI, 1);
-    assert_int_equal(hv_evtchn_send(&A->d, p), 0);
-    assert_true(t_pending(A, p));
-    assert_int_equal(A->sel[0], 0);
-    assert_true(hv_bit_test(&A->sel[1], p / HV_WORD_BITS));
-    assert_int_equal(A->kicks[0], 0);
-    assert_int_equal(A->kicks[1], 1);
-    take_snap(A, &s);
-    assert_int_equal(hv_evtchn_bind_ipi(&A->d, 2, &keep), HV_ENOENT);
-    assert_int_equal(hv_evtchn_bind_ipi(&A->d, 0xffffffffu, &keep), HV_ENOENT);
-    assert_int_equal(hv_evtchn_bind_ipi(&A->d, 0, NULL), HV_EINVAL);
-    /* An IPI port is tied to its vCPU. */
-    assert_int_equal(hv_evtchn_bind_vcpu(&A->d, p, 0), HV_EINVAL);
-    assert_int_equal(keep, 3);
-    assert_unchanged(A, &s);
-}
-
-/* ---- virq ---- */
-
-static void test_virq_per_vcpu(void **state)
-{
-    hv_evtchn_port_t t0, t1, keep = 11;
-    struct hv_evtchn_status st;
-    struct snap s;
-
-    (void)state;
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_TIMER, 0, &t0), 0);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_TIMER, 1, &t1), 0);
-    assert_int_not_equal(t0, t1);
-    assert_int_equal(hv_evtchn_status(&A->d, t1, &st), 0);
-    assert_int_equal(st.status, HV_EVTCHNSTAT_VIRQ);
-    assert_int_equal(st.u.virq, HV_VIRQ_TIMER);
-    assert_int_equal(st.vcpu, 1);
-
-    assert_int_equal(hv_evtchn_send_virq(&A->d, 1, HV_VIRQ_TIMER), 0);
-    assert_true(t_pending(A, t1));
-    assert_false(t_pending(A, t0));
-    assert_int_equal(A->kicks[1], 1);
-    assert_int_equal(A->kicks[0], 0);
-    assert_int_equal(hv_evtchn_send_virq(&A->d, 0, HV_VIRQ_TIMER), 0);
-    assert_true(t_pending(A, t0));
-    assert_int_equal(A->kicks[0], 1);
-
-    take_snap(A, &s);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_TIMER, 1, &keep),
-                     HV_EEXIST);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_NR_VIRQS, 0, &keep),
-                     HV_EINVAL);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, 0xffffffffu, 0, &keep),
-                     HV_EINVAL);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_DEBUG, 2, &keep),
-                     HV_ENOENT);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_DEBUG, 0, NULL),
-                     HV_EINVAL);
-    /* Per-vCPU VIRQs cannot move. */
-    assert_int_equal(hv_evtchn_bind_vcpu(&A->d, t1, 0), HV_EINVAL);
-    /* Raising: unbound, wrong kind, bad vCPU, bad number. */
-    assert_int_equal(hv_evtchn_send_virq(&A->d, 0, HV_VIRQ_DEBUG), HV_ENOENT);
-    assert_int_equal(hv_evtchn_send_virq(&A->d, 2, HV_VIRQ_TIMER), HV_ENOENT);
-    assert_int_equal(hv_evtchn_send_virq(&A->d, 0, HV_VIRQ_CONSOLE), HV_EINVAL);
-    assert_int_equal(hv_evtchn_send_virq(&A->d, 0, 99), HV_EINVAL);
-    assert_int_equal(hv_evtchn_send_global_virq(&A->d, HV_VIRQ_TIMER),
-                     HV_EINVAL);
-    assert_int_equal(keep, 11);
-    assert_unchanged(A, &s);
-
-    /* Close frees the binding; the virq can be bound again. */
-    assert_int_equal(hv_evtchn_close(&A->d, t1), 0);
-    assert_int_equal(hv_evtchn_send_virq(&A->d, 1, HV_VIRQ_TIMER), HV_ENOENT);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_TIMER, 1, &t1), 0);
-}
-
-static void test_virq_global(void **state)
-{
-    hv_evtchn_port_t c, keep = 12;
-
-    (void)state;
-    assert_true(hv_evtchn_virq_is_per_vcpu(HV_VIRQ_TIMER));
-    assert_true(hv_evtchn_virq_is_per_vcpu(HV_VIRQ_DEBUG));
-    assert_true(hv_evtchn_virq_is_per_vcpu(HV_VIRQ_XENOPROF));
-    assert_true(hv_evtchn_virq_is_per_vcpu(HV_VIRQ_XENPMU));
-    assert_false(hv_evtchn_virq_is_per_vcpu(HV_VIRQ_CONSOLE));
-    assert_false(hv_evtchn_virq_is_per_vcpu(HV_VIRQ_DOM_EXC));
-    assert_false(hv_evtchn_virq_is_per_vcpu(HV_VIRQ_ARCH_7));
-
-    /* Global VIRQs bind on vCPU 0 only. */
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_CONSOLE, 1, &keep),
-                     HV_EINVAL);
-    assert_int_equal(keep, 12);
-    assert_int_equal(hv_evtchn_send_global_virq(&A->d, HV_VIRQ_CONSOLE),
-                     HV_ENOENT);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_CONSOLE, 0, &c), 0);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_CONSOLE, 0, &keep),
-                     HV_EEXIST);
-    assert_int_equal(hv_evtchn_send_global_virq(&A->d, HV_VIRQ_CONSOLE), 0);
-    assert_true(t_pending(A, c));
-    assert_int_equal(A->kicks[0], 1);
-    /* Moved to vCPU 1: delivered there. */
-    t_guest_clear_all(A);
-    assert_int_equal(hv_evtchn_bind_vcpu(&A->d, c, 1), 0);
-    check_status(A, c, HV_EVTCHNSTAT_VIRQ, 1);
-    assert_int_equal(hv_evtchn_send_global_virq(&A->d, HV_VIRQ_CONSOLE), 0);
-    assert_int_equal(A->kicks[1], 1);
-    assert_int_equal(A->kicks[0], 1);
-    assert_int_equal(hv_evtchn_send_global_virq(&A->d, HV_NR_VIRQS), HV_EINVAL);
-    /* Closing the moved port clears vCPU 0's table entry. */
-    assert_int_equal(hv_evtchn_close(&A->d, c), 0);
-    assert_int_equal(hv_evtchn_send_global_virq(&A->d, HV_VIRQ_CONSOLE),
-                     HV_ENOENT);
-    assert_int_equal(hv_evtchn_bind_virq(&A->d, HV_VIRQ_CONSOLE, 0, &c), 0);
-}
-
-/* ---- bind_vcpu ---- */
-
-static void test_bind_vcpu(void **state)
-{
-    hv_evtchn_port_t lp, rp, u;
-    struct snap s;
-
-    (void)state;
-    connect(A, B, &lp, &rp);
-    assert_int_equal(hv_evtchn_bind_vcpu(&B->d, rp, 1), 0);
-    check_status(B, rp, HV_EVTCHNSTAT_INTERDOMAIN, 1);
-    assert_int_equal(hv_evtchn_send(&A->d, lp), 0);
-    assert_int_equal(B->kicks[1], 1);
-    assert_int_equal(B->kicks[0], 0);
-    assert_true(hv_bit_test(&B->sel[1], rp / HV_WORD_BITS));
-    assert_int_equal(hv_evtchn_alloc_unbound(&B->d, 1, &u), 0);
-    assert_int_equal(hv_evtchn_bind_vcpu(&B->d, u, 1), 0);
-    check_status(B, u, HV_EVTCHNSTAT_UNBOUND, 1);
-
-    take_snap(B, &s);
-    assert_int_equal(hv_evtchn_bind_vcpu(&B->d, rp, 2), HV_ENOENT);
-    assert_int_equal(hv_evtchn_bind_vcpu(&B->d, 50, 0), HV_EINVAL);
-    assert_int_equal(hv_evtchn_bind_vcpu(&B->d, 0, 0), HV_EINVAL);
-    assert_int_equal(hv_evtchn_bind_vcpu(&B->d, 64, 0), HV_EINVAL);
-    assert_int_equal(hv_evtchn_bind_vcpu(NULL, rp, 0), HV_EINVAL);
-    assert_unchanged(B, &s);
-}
-
 /* ---- close ---- */
 
 static void test_close_interdomain(void **state)
@@ -625,24 +309,6 @@ static void test_status_and_unmask_refusals(void **state)
     assert_int_equal(hv_evtchn_unmask(&A->d, 64), HV_EINVAL);
     assert_int_equal(hv_evtchn_unmask(NULL, 5), HV_EINVAL);
     assert_unchanged(A, &s);
-}
-
-static void test_upcall_wanted(void **state)
-{
-    hv_evtchn_port_t p;
-
-    (void)state;
-    assert_false(hv_evtchn_upcall_wanted(&A->d, 0));
-    assert_int_equal(hv_evtchn_bind_ipi(&A->d, 0, &p), 0);
-    A->upcall_mask[0] = 1;
-    assert_int_equal(hv_evtchn_send(&A->d, p), 0);
-    /* Kicked (it may be blocked), but the upcall waits for the mask. */
-    assert_int_equal(A->kicks[0], 1);
-    assert_false(hv_evtchn_upcall_wanted(&A->d, 0));
-    A->upcall_mask[0] = 0;
-    assert_true(hv_evtchn_upcall_wanted(&A->d, 0));
-    assert_false(hv_evtchn_upcall_wanted(&A->d, 2));
-    assert_false(hv_evtchn_upcall_wanted(NULL, 0));
 }
 
 /* ---- reset, teardown ---- */
@@ -736,17 +402,9 @@ int main(void)
         T(test_bind_interdomain_refusals),
         T(test_bind_interdomain_local_full),
         T(test_loopback),
-        T(test_send_delivery_edges),
-        T(test_send_masked_then_unmask),
-        T(test_send_refusals),
-        T(test_ipi),
-        T(test_virq_per_vcpu),
-        T(test_virq_global),
-        T(test_bind_vcpu),
         T(test_close_interdomain),
         T(test_close_refusals),
         T(test_status_and_unmask_refusals),
-        T(test_upcall_wanted),
         T(test_reset),
         T(test_teardown),
     };
