@@ -36,7 +36,7 @@ static void t_kick(void *ctx, struct hv_evtchn_domain *d, unsigned int vcpu)
 {
     struct tdom *t = (struct tdom *)ctx;
 
-    t->kicked_dom = d;
+    __atomic_store_n(&t->kicked_dom, d, __ATOMIC_RELAXED);
     __atomic_fetch_add(&t->kicks[vcpu], 1, __ATOMIC_SEQ_CST);
 }
 
