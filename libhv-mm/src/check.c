@@ -64,9 +64,8 @@ static int check_free_lists(struct ck *c)
                 c->cnt[m + i] = FREE_MARK;
                 if ((p->flags & ~PF_FREE) != PF_RAM ||
                     (i && (p->flags & PF_FREE)) ||
-                    p->owner != HV_DOMID_INVALID || p->count ||
-                    p->type_count || p->linear ||
-                    mm->m2p[m + i] != HV_MM_INVALID_FRAME)
+                    p->owner != HV_DOMID_INVALID || p->count || p->type_count ||
+                    p->linear || mm->m2p[m + i] != HV_MM_INVALID_FRAME)
                     return fail(c, "free frame %llu not clean",
                                 (unsigned long long)(m + i));
             }
@@ -205,8 +204,8 @@ static int check_domains(struct ck *c)
                 continue;
             if (!mm_mfn_is_ram(mm, m) || mm_page(mm, m)->type != 4 ||
                 mm_page(mm, m)->owner != id)
-                return fail(c, "d%u vcpu %u base pointer %llu is no L4", id,
-                            v, (unsigned long long)m);
+                return fail(c, "d%u vcpu %u base pointer %llu is no L4", id, v,
+                            (unsigned long long)m);
             c->cnt[m]++;
             c->tcnt[m]++;
         }

@@ -69,8 +69,7 @@ int hv_mm_domain_set_max(struct hv_mm *mm, struct hv_mm_domain *d,
     return rc;
 }
 
-uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm,
-                                const struct hv_mm_domain *d)
+uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm, const struct hv_mm_domain *d)
 {
     uint64_t n;
 

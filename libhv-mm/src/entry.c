@@ -216,8 +216,8 @@ int mm_validate(struct hv_mm *mm, uint64_t mfn, unsigned int level,
         return HV_EPERM; /* only a registered domain's frames are tables */
     pt = mm_map(mm, mfn);
     for (i = 0; i < HV_PT_ENTRIES; i++) {
-        rc = mm_get_entry_refs(mm, d, level, mfn, i, HV_READ_ONCE(pt[i]),
-                               flush);
+        rc =
+            mm_get_entry_refs(mm, d, level, mfn, i, HV_READ_ONCE(pt[i]), flush);
         if (rc)
             break;
     }

@@ -140,6 +140,29 @@ void mm_buddy_free(struct hv_mm *mm, uint64_t mfn, unsigned int order,
     list_push(mm, mfn, order);
 }
 
+/* Is every frame of [first, first + count) inside some RAM region? */
+static bool covered_by_ram(const struct hv_mm_config *cfg, uint64_t first,
+                           uint64_t count)
+{
+    uint64_t m = first, end = first + count;
+    size_t j;
+    bool progress = true;
+
+    while (m < end && progress) {
+        progress = false;
+        for (j = 0; j < cfg->region_count; j++) {
+            const struct hv_mm_region *o = &cfg->regions[j];
+
+            if (o->kind == HV_MM_REGION_RAM && o->first_mfn <= m &&
+                m < o->first_mfn + o->count) {
+                m = o->first_mfn + o->count;
+                progress = true;
+            }
+        }
+    }
+    return m >= end;
+}
+
 static int check_regions(const struct hv_mm_config *cfg)
 {
     size_t i, j;
@@ -151,6 +174,9 @@ static int check_regions(const struct hv_mm_config *cfg)
             return HV_EINVAL;
         if (r->count == 0 || r->first_mfn >= cfg->nr_frames ||
             r->count > cfg->nr_frames - r->first_mfn)
+            return HV_EINVAL;
+        if (r->kind == HV_MM_REGION_RESERVED &&
+            !covered_by_ram(cfg, r->first_mfn, r->count))
             return HV_EINVAL;
         for (j = 0; j < i; j++) {
             const struct hv_mm_region *o = &cfg->regions[j];
@@ -207,16 +233,6 @@ int hv_mm_init(struct hv_mm *mm, const struct hv_mm_config *cfg)
             continue;
         for (i = reg->first_mfn; i < reg->first_mfn + reg->count; i++)
             mm_page(mm, i)->flags = PF_RAM;
-    }
-    /* Reserved ranges must lie in RAM; check all before changing any. */
-    for (r = 0; r < cfg->region_count; r++) {
-        const struct hv_mm_region *reg = &cfg->regions[r];
-
-        if (reg->kind != HV_MM_REGION_RESERVED)
-            continue;
-        for (i = reg->first_mfn; i < reg->first_mfn + reg->count; i++)
-            if (!(mm_page(mm, i)->flags & PF_RAM))
-                return HV_EINVAL;
     }
     for (r = 0; r < cfg->region_count; r++) {
         const struct hv_mm_region *reg = &cfg->regions[r];
@@ -392,16 +408,15 @@ int mm_release(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
     return HV_OK;
 }
 
-int hv_mm_release_page(struct hv_mm *mm, struct hv_mm_domain *d,
-                       hv_mfn_t mfn, struct hv_mm_flush *flush)
+int hv_mm_release_page(struct hv_mm *mm, struct hv_mm_domain *d, hv_mfn_t mfn,
+                       struct hv_mm_flush *flush)
 {
     int rc;
 
     if (!d || !flush)
         return HV_EINVAL;
     hv_spin_lock(&mm->lock);
-    rc = d->registered ? mm_release(mm, d, hv_mfn_val(mfn), flush)
-                       : HV_EINVAL;
+    rc = d->registered ? mm_release(mm, d, hv_mfn_val(mfn), flush) : HV_EINVAL;
     hv_spin_unlock(&mm->lock);
     return rc;
 }

@@ -79,9 +79,8 @@ void mm_put_page_and_type(struct hv_mm *mm, uint64_t mfn,
 
 /* entry.c: checking one entry, taking and dropping what it references */
 int mm_get_entry_refs(struct hv_mm *mm, const struct hv_mm_domain *d,
-                      unsigned int level,
-                      uint64_t pt_mfn, unsigned int idx, uint64_t e,
-                      struct hv_mm_flush *flush);
+                      unsigned int level, uint64_t pt_mfn, unsigned int idx,
+                      uint64_t e, struct hv_mm_flush *flush);
 void mm_put_entry_refs(struct hv_mm *mm, unsigned int level, uint64_t pt_mfn,
                        uint64_t e, struct hv_mm_flush *flush);
 /* A frame whose type changes away from a stale use: flush TLBs first. */

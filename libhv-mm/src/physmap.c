@@ -27,8 +27,7 @@ uint64_t hv_mm_m2p(struct hv_mm *mm, hv_mfn_t mfn)
     return g;
 }
 
-uint64_t hv_mm_p2m(struct hv_mm *mm, const struct hv_mm_domain *d,
-                   hv_gfn_t gfn)
+uint64_t hv_mm_p2m(struct hv_mm *mm, const struct hv_mm_domain *d, hv_gfn_t gfn)
 {
     uint64_t m = HV_MM_INVALID_FRAME;
 
@@ -92,8 +91,8 @@ int hv_mm_increase_reservation(struct hv_mm *mm, struct hv_mm_domain *d,
 }
 
 int hv_mm_populate_physmap(struct hv_mm *mm, struct hv_mm_domain *d,
-                           unsigned int order, const uint64_t *gfns,
-                           size_t nr, size_t *done)
+                           unsigned int order, const uint64_t *gfns, size_t nr,
+                           size_t *done)
 {
     uint64_t n = 1ULL << order, j, m;
     size_t i;

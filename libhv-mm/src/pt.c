@@ -281,8 +281,8 @@ static int mmuext_one(struct hv_mm *mm, struct hv_mm_domain *d,
     case HV_MMUEXT_PIN_L2_TABLE:
     case HV_MMUEXT_PIN_L3_TABLE:
     case HV_MMUEXT_PIN_L4_TABLE:
-        return mm_pin(mm, d, op->arg1.mfn,
-                      op->cmd - HV_MMUEXT_PIN_L1_TABLE + 1, flush);
+        return mm_pin(mm, d, op->arg1.mfn, op->cmd - HV_MMUEXT_PIN_L1_TABLE + 1,
+                      flush);
     case HV_MMUEXT_UNPIN_TABLE:
         return mm_unpin(mm, d, op->arg1.mfn, flush);
     case HV_MMUEXT_NEW_BASEPTR:
@@ -314,9 +314,9 @@ static int mmuext_one(struct hv_mm *mm, struct hv_mm_domain *d,
     }
 }
 
-int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d,
-                    unsigned int vcpu, const struct hv_mmuext_op *ops,
-                    size_t count, size_t *done, struct hv_mm_flush *flush)
+int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                    const struct hv_mmuext_op *ops, size_t count, size_t *done,
+                    struct hv_mm_flush *flush)
 {
     size_t i;
     int rc = HV_OK;

@@ -156,10 +156,10 @@ struct hv_mm {
 /* Per-domain memory state. Caller-allocated; fields private. */
 struct hv_mm_domain {
     hv_domid_t id;
-    uint32_t flags;      /* HV_MM_DOM_* */
-    uint64_t tot_pages;  /* frames owned (allocated or still referenced) */
-    uint64_t max_pages;  /* reservation limit on tot_pages */
-    uint64_t *p2m;       /* p2m_size entries, caller-owned, may be NULL */
+    uint32_t flags;     /* HV_MM_DOM_* */
+    uint64_t tot_pages; /* frames owned (allocated or still referenced) */
+    uint64_t max_pages; /* reservation limit on tot_pages */
+    uint64_t *p2m;      /* p2m_size entries, caller-owned, may be NULL */
     uint64_t p2m_size;
     uint64_t baseptr[HV_MAX_VCPUS_PER_DOMAIN]; /* root L4 mfn or INVALID */
     bool registered;
@@ -209,8 +209,9 @@ uint64_t hv_mm_free_frame_count(struct hv_mm *mm);
  * The block of 2^order frames is owned by HV_DOMID_XEN, type NONE, with
  * one general reference, outside any reservation.
  * Return: HV_OK; HV_EINVAL for a bad order; HV_ENOMEM when no block.
- * hv_mm_free_xen: HV_EINVAL unless the block is exactly a Xen block with
- * no references beyond the allocation's.
+ * hv_mm_free_xen: frees any naturally aligned block of 2^order Xen frames
+ * (a whole allocation or part of one); HV_EINVAL unless every frame of it
+ * is a Xen frame holding only its allocation reference.
  */
 int hv_mm_alloc_xen(struct hv_mm *mm, unsigned int order, hv_mfn_t *mfn);
 int hv_mm_free_xen(struct hv_mm *mm, hv_mfn_t mfn, unsigned int order);
@@ -237,8 +238,7 @@ int hv_mm_domain_set_max(struct hv_mm *mm, struct hv_mm_domain *d,
                          uint64_t max_pages);
 
 /* Frames the domain owns (current reservation). */
-uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm,
-                                const struct hv_mm_domain *d);
+uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm, const struct hv_mm_domain *d);
 
 /*
  * hv_mm_domain_teardown() - relinquish all of a domain's memory.
@@ -270,8 +270,8 @@ int hv_mm_alloc_domain_pages(struct hv_mm *mm, struct hv_mm_domain *d,
  * Return: HV_OK; HV_EINVAL for a frame not allocated to @d; HV_EBUSY when
  * the frame is pinned (unpin first).
  */
-int hv_mm_release_page(struct hv_mm *mm, struct hv_mm_domain *d,
-                       hv_mfn_t mfn, struct hv_mm_flush *flush);
+int hv_mm_release_page(struct hv_mm *mm, struct hv_mm_domain *d, hv_mfn_t mfn,
+                       struct hv_mm_flush *flush);
 
 /* ---- the reference protocol (also used by libhv-gnttab) ---- */
 
@@ -397,9 +397,9 @@ int hv_mm_mmu_update(struct hv_mm *mm, struct hv_mm_domain *d,
  * (SET_LDT and descriptor pages are not implemented yet); the errors of
  * the individual operations.
  */
-int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d,
-                    unsigned int vcpu, const struct hv_mmuext_op *ops,
-                    size_t count, size_t *done, struct hv_mm_flush *flush);
+int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                    const struct hv_mmuext_op *ops, size_t count, size_t *done,
+                    struct hv_mm_flush *flush);
 
 /*
  * hv_mm_update_va_mapping() - set the L1 entry that maps @va in vCPU
@@ -441,8 +441,8 @@ int hv_mm_increase_reservation(struct hv_mm *mm, struct hv_mm_domain *d,
  * extent is already populated.
  */
 int hv_mm_populate_physmap(struct hv_mm *mm, struct hv_mm_domain *d,
-                           unsigned int order, const uint64_t *gfns,
-                           size_t nr, size_t *done);
+                           unsigned int order, const uint64_t *gfns, size_t nr,
+                           size_t *done);
 
 /*
  * hv_mm_decrease_reservation() - for each gfn in @gfns, release the

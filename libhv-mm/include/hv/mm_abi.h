@@ -31,26 +31,26 @@ struct hv_mmu_update {
 };
 
 /* ---- mmuext_op commands ---- */
-#define HV_MMUEXT_PIN_L1_TABLE      0
-#define HV_MMUEXT_PIN_L2_TABLE      1
-#define HV_MMUEXT_PIN_L3_TABLE      2
-#define HV_MMUEXT_PIN_L4_TABLE      3
-#define HV_MMUEXT_UNPIN_TABLE       4
-#define HV_MMUEXT_NEW_BASEPTR       5
-#define HV_MMUEXT_TLB_FLUSH_LOCAL   6
-#define HV_MMUEXT_INVLPG_LOCAL      7
-#define HV_MMUEXT_TLB_FLUSH_MULTI   8
-#define HV_MMUEXT_INVLPG_MULTI      9
-#define HV_MMUEXT_TLB_FLUSH_ALL     10
-#define HV_MMUEXT_INVLPG_ALL        11
-#define HV_MMUEXT_FLUSH_CACHE       12
-#define HV_MMUEXT_SET_LDT           13
-#define HV_MMUEXT_NEW_USER_BASEPTR  15
-#define HV_MMUEXT_CLEAR_PAGE        16
-#define HV_MMUEXT_COPY_PAGE         17
+#define HV_MMUEXT_PIN_L1_TABLE       0
+#define HV_MMUEXT_PIN_L2_TABLE       1
+#define HV_MMUEXT_PIN_L3_TABLE       2
+#define HV_MMUEXT_PIN_L4_TABLE       3
+#define HV_MMUEXT_UNPIN_TABLE        4
+#define HV_MMUEXT_NEW_BASEPTR        5
+#define HV_MMUEXT_TLB_FLUSH_LOCAL    6
+#define HV_MMUEXT_INVLPG_LOCAL       7
+#define HV_MMUEXT_TLB_FLUSH_MULTI    8
+#define HV_MMUEXT_INVLPG_MULTI       9
+#define HV_MMUEXT_TLB_FLUSH_ALL      10
+#define HV_MMUEXT_INVLPG_ALL         11
+#define HV_MMUEXT_FLUSH_CACHE        12
+#define HV_MMUEXT_SET_LDT            13
+#define HV_MMUEXT_NEW_USER_BASEPTR   15
+#define HV_MMUEXT_CLEAR_PAGE         16
+#define HV_MMUEXT_COPY_PAGE          17
 #define HV_MMUEXT_FLUSH_CACHE_GLOBAL 18
-#define HV_MMUEXT_MARK_SUPER        19
-#define HV_MMUEXT_UNMARK_SUPER      20
+#define HV_MMUEXT_MARK_SUPER         19
+#define HV_MMUEXT_UNMARK_SUPER       20
 
 struct hv_mmuext_op {
     uint32_t cmd;
@@ -60,9 +60,9 @@ struct hv_mmuext_op {
         uint64_t linear_addr; /* INVLPG_*, SET_LDT */
     } arg1;
     union {
-        uint32_t nr_ents; /* SET_LDT */
+        uint32_t nr_ents;  /* SET_LDT */
         uint64_t vcpumask; /* *_MULTI: guest pointer to a bitmap */
-        uint64_t src_mfn; /* COPY_PAGE */
+        uint64_t src_mfn;  /* COPY_PAGE */
     } arg2;
 };
 

@@ -1,0 +1,5 @@
+#include "mm_fixture.h"
+int main(void)
+{
+    return 0;
+}
