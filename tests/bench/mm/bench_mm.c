@@ -97,8 +97,8 @@ int main(void)
         reqs[1][i].val = vals[512 + i];
     }
 
-    printf("%-34s %14s %14s %8s\n", "operation", "per second",
-           "plain stores/s", "ratio");
+    printf("%-34s %14s %14s %8s\n", "operation", "per second", "plain stores/s",
+           "ratio");
     for (b = 0; b < 3; b++) {
         size_t n = batches[b];
         unsigned long long total = 0;
@@ -106,8 +106,8 @@ int main(void)
         t0 = now();
         for (r = 0; r < ROUNDS; r++) {
             for (i = 0; i < 512; i += n) {
-                if (hv_mm_mmu_update(&mm, &d, &reqs[r & 1][i], n, &done,
-                                     &fl) != HV_OK)
+                if (hv_mm_mmu_update(&mm, &d, &reqs[r & 1][i], n, &done, &fl) !=
+                    HV_OK)
                     return 2;
                 total += done;
             }
@@ -125,8 +125,7 @@ int main(void)
         ((uint64_t *)mem[hv_mfn_val(full)])[i] = vals[512 + i];
     t0 = now();
     for (r = 0; r < ROUNDS; r++) {
-        if (hv_mm_pin(&mm, &d, full, 1, &fl) ||
-            hv_mm_unpin(&mm, &d, full, &fl))
+        if (hv_mm_pin(&mm, &d, full, 1, &fl) || hv_mm_unpin(&mm, &d, full, &fl))
             return 3;
     }
     rate = (double)ROUNDS / (now() - t0);
