@@ -1,0 +1,105 @@
+/*
+ * Private to libhv-mm: frame flags and the unlocked helpers the files
+ * share. Every function here expects mm->lock held by its caller (the
+ * public entry points take it once, then call these).
+ */
+#ifndef HV_MM_INTERNAL_H
+#define HV_MM_INTERNAL_H
+
+#include <hv/mm.h>
+
+/* hv_mm_page.flags */
+#define PF_RAM       0x0001u /* frame exists (in a RAM region) */
+#define PF_RESERVED  0x0002u /* RAM never handed out */
+#define PF_FREE      0x0004u /* heads a free block of `order` */
+#define PF_ALLOCATED 0x0008u /* holds the allocation's general ref */
+#define PF_PINNED    0x0010u /* holds a pin's general + type ref */
+#define PF_VALIDATED 0x0020u /* page-table contents validated */
+#define PF_TLB_STALE 0x0040u /* a typed use ended: may linger in TLBs */
+
+#define MM_NIL 0xFFFFFFFFu
+
+static inline struct hv_mm_page *mm_page(struct hv_mm *mm, uint64_t mfn)
+{
+    return &mm->pages[mfn];
+}
+
+/* A frame number that exists and is RAM. */
+static inline bool mm_mfn_is_ram(const struct hv_mm *mm, uint64_t mfn)
+{
+    return mfn < mm->nr_frames && (mm->pages[mfn].flags & PF_RAM);
+}
+
+static inline bool mm_type_is_pt(unsigned int type)
+{
+    return type >= HV_MM_TYPE_L1 && type <= HV_MM_TYPE_L4;
+}
+
+static inline void *mm_map(struct hv_mm *mm, uint64_t mfn)
+{
+    return mm->ops->map_frame(mm->ops_ctx, hv_mfn(mfn));
+}
+
+static inline void mm_unmap(struct hv_mm *mm, void *va)
+{
+    if (mm->ops->unmap_frame)
+        mm->ops->unmap_frame(mm->ops_ctx, va);
+}
+
+void mm_flush_add(struct hv_mm_flush *f, unsigned int flag, uint64_t va);
+
+/* The registered domain `id`, or NULL. */
+struct hv_mm_domain *mm_domain(struct hv_mm *mm, hv_domid_t id);
+
+/* frame.c: buddy allocator */
+int mm_buddy_alloc(struct hv_mm *mm, unsigned int order, uint64_t *mfn);
+void mm_buddy_free(struct hv_mm *mm, uint64_t mfn, unsigned int order,
+                   bool scrub);
+/* Allocate 2^order frames to `d` (reservation checked). */
+int mm_alloc_domain(struct hv_mm *mm, struct hv_mm_domain *d,
+                    unsigned int order, uint64_t *mfn);
+/* Frame whose last general reference went: give it back. */
+void mm_free_frame(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush);
+/* Clear the P2M and M2P entries of a frame. */
+void mm_unmap_gfn(struct hv_mm *mm, uint64_t mfn);
+/* Drop the allocation reference of a frame owned by d. */
+int mm_release(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
+               struct hv_mm_flush *flush);
+
+/* refs.c: the reference protocol, unlocked */
+int mm_get_page(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner);
+void mm_put_page(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush);
+int mm_get_type(struct hv_mm *mm, uint64_t mfn, unsigned int type,
+                struct hv_mm_flush *flush);
+void mm_put_type(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush);
+int mm_get_page_and_type(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner,
+                         unsigned int type, struct hv_mm_flush *flush);
+void mm_put_page_and_type(struct hv_mm *mm, uint64_t mfn,
+                          struct hv_mm_flush *flush);
+
+/* entry.c: checking one entry, taking and dropping what it references */
+int mm_get_entry_refs(struct hv_mm *mm, const struct hv_mm_domain *d,
+                      unsigned int level, uint64_t pt_mfn, unsigned int idx,
+                      uint64_t e, struct hv_mm_flush *flush);
+void mm_put_entry_refs(struct hv_mm *mm, unsigned int level, uint64_t pt_mfn,
+                       uint64_t e, struct hv_mm_flush *flush);
+/* A frame whose type changes away from a stale use: flush TLBs first. */
+void mm_stale_flush(struct hv_mm *mm, struct hv_mm_page *pg,
+                    struct hv_mm_flush *flush);
+int mm_validate(struct hv_mm *mm, uint64_t mfn, unsigned int level,
+                struct hv_mm_flush *flush);
+void mm_devalidate(struct hv_mm *mm, uint64_t mfn, unsigned int level,
+                   struct hv_mm_flush *flush);
+
+/* pt.c */
+int mm_pin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
+           unsigned int level, struct hv_mm_flush *flush);
+int mm_unpin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
+             struct hv_mm_flush *flush);
+int mm_set_baseptr(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                   uint64_t mfn, struct hv_mm_flush *flush);
+
+#define PTE_MFN(e)      (((e)&HV_PTE_ADDR_MASK) >> HV_PAGE_SHIFT)
+#define L2_SUPER_FRAMES 512u
+
+#endif /* HV_MM_INTERNAL_H */
