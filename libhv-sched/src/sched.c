@@ -340,3 +340,24 @@ int hv_sched_get_params(const struct hv_sched *s,
     s->policy->get_params(s, e, params);
     return HV_OK;
 }
+
+int hv_sched_get_stats(const struct hv_sched *s,
+                       const struct hv_sched_entity *e,
+                       struct hv_sched_stats *out)
+{
+    hv_time_t open;
+
+    if (!e || !out)
+        return HV_EINVAL;
+    *out = e->stats;
+    if (e->state == HV_SCHED_DETACHED)
+        return HV_OK;
+    if (!s || e->owner != s)
+        return HV_ENOENT;
+    open = s->now - e->since;
+    if (e->state == HV_SCHED_RUNNABLE)
+        out->wait_time += open;
+    else if (e->state == HV_SCHED_BLOCKED)
+        out->blocked_time += open;
+    return HV_OK;
+}

@@ -226,7 +226,8 @@ int hv_sched_pick(struct hv_sched *s, hv_time_t now,
  * exactly as by hv_sched_add() (admission control counts the new values
  * in place of the old). The running entity is charged up to `now` first;
  * the new values apply from `now`; call pick to let them take effect.
- * Return: HV_OK; HV_EINVAL; HV_ENOENT; HV_ENOSPC; HV_ERANGE.
+ * Return: HV_OK; HV_EINVAL; HV_ENOENT; HV_ENOSPC; HV_ERANGE;
+ * HV_EOPNOTSUPP if the policy has no entity parameters (rr).
  */
 int hv_sched_adjust(struct hv_sched *s, struct hv_sched_entity *e,
                     const void *params, size_t params_size, hv_time_t now);
@@ -234,7 +235,8 @@ int hv_sched_adjust(struct hv_sched *s, struct hv_sched_entity *e,
 /*
  * hv_sched_get_params() - copy an entity's current parameters into
  * *params (the policy's entity parameter structure).
- * Return: HV_OK; HV_EINVAL (NULL or wrong size); HV_ENOENT.
+ * Return: HV_OK; HV_EINVAL (NULL, wrong size, or a policy without entity
+ * parameters); HV_ENOENT.
  */
 int hv_sched_get_params(const struct hv_sched *s,
                         const struct hv_sched_entity *e, void *params,
@@ -256,12 +258,6 @@ hv_sched_entity_state(const struct hv_sched_entity *e)
     return (enum hv_sched_state)e->state;
 }
 
-static inline const struct hv_sched_stats *
-hv_sched_entity_stats(const struct hv_sched_entity *e)
-{
-    return &e->stats;
-}
-
 static inline struct hv_sched_entity *hv_sched_current(const struct hv_sched *s)
 {
     return s->current;
@@ -276,6 +272,17 @@ static inline hv_time_t hv_sched_idle_time(const struct hv_sched *s)
 {
     return s->idle_time;
 }
+
+/*
+ * hv_sched_get_stats() - e's accounting as of the instance's latest `now`
+ * (the open interval of its current state included). e may also be a
+ * DETACHED entity that was removed: its final figures are copied (s is
+ * then not used and may be NULL).
+ * Return: HV_OK; HV_EINVAL (NULL e/out); HV_ENOENT (attached elsewhere).
+ */
+int hv_sched_get_stats(const struct hv_sched *s,
+                       const struct hv_sched_entity *e,
+                       struct hv_sched_stats *out);
 
 /* The name of the instance's policy ("rr", "bvt", "sedf", ...). */
 const char *hv_sched_policy_name(const struct hv_sched *s);
