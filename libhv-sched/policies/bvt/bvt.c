@@ -113,15 +113,15 @@ static void settle(struct bvt_entity *b)
     }
 }
 
-static void update_svt(struct hv_sched *s)
+/* Raise SVT to the least AVT of `running` (may be NULL) and avtq. */
+static void update_svt(struct bvt_sched *q, const struct bvt_entity *running)
 {
-    struct bvt_sched *q = bs(s);
     struct hv_sched_heap_node *m = hv_sched_heap_min(&q->avtq);
     bool any = false;
     int64_t low = 0;
 
-    if (s->current) {
-        low = be(s->current)->avt;
+    if (running) {
+        low = running->avt;
         any = true;
     }
     if (m && (!any || m->key < low)) {
@@ -201,7 +201,7 @@ static void bvt_add(struct hv_sched *s, struct hv_sched_entity *e,
     hv_memset(b, 0, sizeof(*b));
     b->p = params ? *(const struct hv_sched_bvt_entity_params *)params
                   : default_params;
-    update_svt(s);
+    update_svt(bs(s), s->current ? be(s->current) : NULL);
     b->avt = bs(s)->svt;
     update_warp(b, now);
 }
@@ -243,7 +243,7 @@ static bool bvt_wake(struct hv_sched *s, struct hv_sched_entity *e,
     struct bvt_entity *b = be(e);
     struct hv_sched_entity *cur = s->current;
 
-    update_svt(s);
+    update_svt(q, cur ? be(cur) : NULL);
     if (b->avt < q->svt)
         b->avt = q->svt;
     update_warp(b, now);
@@ -335,7 +335,7 @@ static void bvt_pick(struct hv_sched *s, hv_time_t now,
         d->run_for = HV_TIME_MAX;
         return;
     }
-    update_svt(s);
+    update_svt(q, chosen);
 
     /* Run until the next EVT is passed by ctx_allow. */
     m = hv_sched_heap_min(&q->evtq);
