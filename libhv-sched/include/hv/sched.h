@@ -268,6 +268,12 @@ static inline size_t hv_sched_runnable_count(const struct hv_sched *s)
     return s->runnable_count;
 }
 
+/* The latest `now` the instance accepted (refused calls do not move it). */
+static inline hv_time_t hv_sched_now(const struct hv_sched *s)
+{
+    return s->now;
+}
+
 static inline hv_time_t hv_sched_idle_time(const struct hv_sched *s)
 {
     return s->idle_time;

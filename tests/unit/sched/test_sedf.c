@@ -12,7 +12,7 @@ static struct sim_task t[16];
 
 static void create(hv_time_t quantum)
 {
-    struct hv_sched_sedf_params p = { quantum };
+    struct hv_sched_sedf_params p = {quantum};
 
     memset(t, 0, sizeof(t));
     assert_int_equal(
@@ -22,8 +22,8 @@ static void create(hv_time_t quantum)
 static int add(int i, hv_time_t period, hv_time_t slice, hv_time_t latency,
                bool extra, uint32_t weight, hv_time_t now)
 {
-    struct hv_sched_sedf_entity_params p = { period, slice, latency, extra,
-                                             weight };
+    struct hv_sched_sedf_entity_params p = {period, slice, latency, extra,
+                                            weight};
 
     return hv_sched_add(&s, &t[i].e, (uint32_t)i, &p, sizeof(p), now);
 }
@@ -42,8 +42,8 @@ static void expect_pick(hv_time_t now, int who, hv_time_t run_for)
 
 static void test_full_utilisation_no_misses(void **state)
 {
-    static const hv_time_t per[3] = { HV_MSEC(10), HV_MSEC(20), HV_MSEC(40) };
-    static const hv_time_t sl[3] = { HV_MSEC(5), HV_MSEC(5), HV_MSEC(10) };
+    static const hv_time_t per[3] = {HV_MSEC(10), HV_MSEC(20), HV_MSEC(40)};
+    static const hv_time_t sl[3] = {HV_MSEC(5), HV_MSEC(5), HV_MSEC(10)};
     hv_time_t now = 0;
     int i;
 
@@ -163,9 +163,8 @@ static void test_extra_time_by_weight(void **state)
     assert_int_equal(b.extra_time, HV_MSEC(300));
     assert_int_equal(c.extra_time, 0);
     assert_int_equal(c.cpu_time, HV_MSEC(200));
-    assert_int_equal(a.deadlines_missed + b.deadlines_missed +
-                         c.deadlines_missed,
-                     0);
+    assert_int_equal(
+        a.deadlines_missed + b.deadlines_missed + c.deadlines_missed, 0);
     assert_int_equal(hv_sched_idle_time(&s), 0);
 }
 
@@ -178,15 +177,14 @@ static void test_latency_hint(void **state)
     for (hinted = 0; hinted < 2; hinted++) {
         create(HV_USEC(500));
         /* A hog with a 10 ms period, and a sleeper with a 100 ms one. */
-        assert_int_equal(add(0, HV_MSEC(10), HV_MSEC(5), 0, true, 1, 0),
-                         HV_OK);
+        assert_int_equal(add(0, HV_MSEC(10), HV_MSEC(5), 0, true, 1, 0), HV_OK);
         assert_int_equal(add(1, HV_MSEC(100), HV_MSEC(10),
                              hinted ? HV_MSEC(5) : 0, false, 0, 0),
                          HV_OK);
         hv_sched_wake(&s, &t[0].e, 0);
         hv_sched_pick(&s, 0, &d);
-        hv_sched_pick(&s, HV_MSEC(5), &d);   /* hog in extra time */
-        hv_sched_pick(&s, HV_MSEC(10), &d);  /* hog's period 10..20 */
+        hv_sched_pick(&s, HV_MSEC(5), &d);  /* hog in extra time */
+        hv_sched_pick(&s, HV_MSEC(10), &d); /* hog's period 10..20 */
         assert_ptr_equal(d.entity, &t[0].e);
         assert_int_equal(hv_sched_wake(&s, &t[1].e, HV_MSEC(12)), hinted);
         if (hinted) {
@@ -210,17 +208,17 @@ static void test_latency_hint(void **state)
 static void test_parameter_refusals(void **state)
 {
     static const struct hv_sched_sedf_entity_params bad[] = {
-        { HV_SCHED_SEDF_PERIOD_MIN - 1, HV_USEC(5), 0, false, 0 },
-        { HV_SCHED_SEDF_PERIOD_MAX + 1, HV_MSEC(1), 0, false, 0 },
-        { HV_MSEC(10), HV_SCHED_SEDF_SLICE_MIN - 1, 0, false, 0 },
-        { HV_MSEC(10), HV_MSEC(10) + 1, 0, false, 0 },
-        { HV_MSEC(10), HV_MSEC(1), HV_SCHED_SEDF_PERIOD_MIN - 1, false, 0 },
-        { HV_MSEC(10), HV_MSEC(1), HV_MSEC(10) + 1, false, 0 },
-        { HV_MSEC(10), HV_MSEC(1), -5, false, 0 },
-        { HV_MSEC(10), HV_MSEC(1), 0, true, 0 },
-        { HV_MSEC(10), HV_MSEC(1), 0, true, HV_SCHED_SEDF_WEIGHT_MAX + 1 },
-        { HV_MSEC(10), HV_MSEC(1), 0, false, 2 },
-        { -HV_MSEC(10), HV_MSEC(1), 0, false, 0 },
+        {HV_SCHED_SEDF_PERIOD_MIN - 1, HV_USEC(5), 0, false, 0},
+        {HV_SCHED_SEDF_PERIOD_MAX + 1, HV_MSEC(1), 0, false, 0},
+        {HV_MSEC(10), HV_SCHED_SEDF_SLICE_MIN - 1, 0, false, 0},
+        {HV_MSEC(10), HV_MSEC(10) + 1, 0, false, 0},
+        {HV_MSEC(10), HV_MSEC(1), HV_SCHED_SEDF_PERIOD_MIN - 1, false, 0},
+        {HV_MSEC(10), HV_MSEC(1), HV_MSEC(10) + 1, false, 0},
+        {HV_MSEC(10), HV_MSEC(1), -5, false, 0},
+        {HV_MSEC(10), HV_MSEC(1), 0, true, 0},
+        {HV_MSEC(10), HV_MSEC(1), 0, true, HV_SCHED_SEDF_WEIGHT_MAX + 1},
+        {HV_MSEC(10), HV_MSEC(1), 0, false, 2},
+        {-HV_MSEC(10), HV_MSEC(1), 0, false, 0},
     };
     struct hv_sched_sedf_params ip;
     size_t i;
@@ -248,9 +246,9 @@ static void test_parameter_refusals(void **state)
                          HV_SCHED_SEDF_WEIGHT_MAX, 0),
                      HV_OK);
     assert_int_equal(hv_sched_sedf_utilisation(&s), 500000000);
-    assert_int_equal(
-        add(1, HV_SCHED_SEDF_PERIOD_MAX, HV_SCHED_SEDF_SLICE_MIN, 0, false, 0, 0),
-        HV_OK);
+    assert_int_equal(add(1, HV_SCHED_SEDF_PERIOD_MAX, HV_SCHED_SEDF_SLICE_MIN,
+                         0, false, 0, 0),
+                     HV_OK);
     for (i = 0; i < HV_ARRAY_SIZE(bad); i++)
         assert_int_equal(
             hv_sched_adjust(&s, &t[1].e, &bad[i], sizeof(bad[i]), 0),
@@ -273,13 +271,11 @@ static void test_admission_control(void **state)
     /* Exactly 100% (1/3 + 1/3 + ... rounded down) is admitted. */
     assert_int_equal(add(1, HV_MSEC(30), HV_MSEC(4), 0, false, 0, 0), HV_OK);
     assert_int_equal(add(2, HV_MSEC(3), HV_USEC(800), 0, false, 0, 0), HV_OK);
-    assert_int_equal(add(3, HV_SEC(1), HV_USEC(5), 0, false, 0, 0),
-                     HV_ENOSPC);
+    assert_int_equal(add(3, HV_SEC(1), HV_USEC(5), 0, false, 0, 0), HV_ENOSPC);
     /* Adjust counts the new value in place of the old one. */
-    p = (struct hv_sched_sedf_entity_params){ HV_MSEC(10), HV_MSEC(7), 0,
-                                              false, 0 };
-    assert_int_equal(hv_sched_adjust(&s, &t[0].e, &p, sizeof(p), 0),
-                     HV_ENOSPC);
+    p = (struct hv_sched_sedf_entity_params){HV_MSEC(10), HV_MSEC(7), 0, false,
+                                             0};
+    assert_int_equal(hv_sched_adjust(&s, &t[0].e, &p, sizeof(p), 0), HV_ENOSPC);
     assert_int_equal(hv_sched_get_params(&s, &t[0].e, &got, sizeof(got)),
                      HV_OK);
     assert_int_equal(got.slice, HV_MSEC(6));
