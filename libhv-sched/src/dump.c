@@ -32,13 +32,13 @@ void hv_sched_bufcat(char *buf, size_t size, int *len, const char *fmt, ...)
         *len += n;
 }
 
-/* Let a policy callback write at *len, keeping the snprintf contract. */
-static void policy_cat(char *buf, size_t size, int *len, int n)
+/* The free part of buf at offset len (NULL/0 once it is full). */
+static char *tail(char *buf, size_t size, int len, size_t *left)
 {
-    if (n > 0)
-        *len += n;
-    (void)buf;
-    (void)size;
+    size_t off = (size_t)len;
+
+    *left = off < size ? size - off : 0;
+    return off < size ? buf + off : NULL;
 }
 
 int hv_sched_dump(const struct hv_sched *s, char *buf, size_t size)
@@ -66,11 +66,12 @@ int hv_sched_dump(const struct hv_sched *s, char *buf, size_t size)
                     (unsigned long long)s->pick_count,
                     (unsigned long long)s->switch_count);
     if (s->policy->dump) {
-        size_t off = (size_t)len;
+        size_t left;
+        char *at = tail(buf, size, len, &left);
+        int n = s->policy->dump(s, at, left);
 
-        policy_cat(buf, size, &len,
-                   s->policy->dump(s, off < size ? buf + off : NULL,
-                                   off < size ? size - off : 0));
+        if (n > 0)
+            len += n;
     }
     hv_sched_bufcat(buf, size, &len, "\n");
 
@@ -86,12 +87,12 @@ int hv_sched_dump(const struct hv_sched *s, char *buf, size_t size)
             (unsigned long long)st->dispatch_count,
             (unsigned long long)st->wake_count, (long long)st->latency_max);
         if (s->policy->dump_entity) {
-            size_t off = (size_t)len;
+            size_t left;
+            char *at = tail(buf, size, len, &left);
+            int n = s->policy->dump_entity(s, e, at, left);
 
-            policy_cat(buf, size, &len,
-                       s->policy->dump_entity(s, e,
-                                              off < size ? buf + off : NULL,
-                                              off < size ? size - off : 0));
+            if (n > 0)
+                len += n;
         }
         hv_sched_bufcat(buf, size, &len, "\n");
     }

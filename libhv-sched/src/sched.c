@@ -101,7 +101,7 @@ static int check_instance(const struct hv_sched *s, hv_time_t now)
 {
     if (!s || !s->policy)
         return HV_EINVAL;
-    if (now < s->now)
+    if (now < s->now || now > HV_SCHED_NOW_MAX)
         return HV_ERANGE;
     return HV_OK;
 }
@@ -125,7 +125,7 @@ int hv_sched_create(struct hv_sched *s, const struct hv_sched_policy *policy,
 {
     int rc;
 
-    if (!s || !policy || now < 0)
+    if (!s || !policy || now < 0 || now > HV_SCHED_NOW_MAX)
         return HV_EINVAL;
     if (policy->instance_priv_size > sizeof(s->priv) ||
         policy->entity_priv_size > sizeof(((struct hv_sched_entity *)0)->priv))

@@ -39,9 +39,10 @@
  *
  * Errors (<hv/err.h>): HV_EINVAL for a bad argument (NULL, wrong parameter
  * size, parameter out of range), HV_ERANGE for `now` before the instance's
- * last `now`, HV_EBUSY / HV_ENOENT / HV_EEXIST for an entity in the wrong
- * state, HV_ENOSPC when a policy's admission control refuses. A refusal
- * changes nothing: not the instance, not the entity, not the clock.
+ * last `now` or beyond HV_SCHED_NOW_MAX, HV_EBUSY / HV_ENOENT / HV_EEXIST for
+ * an entity in the wrong state, HV_ENOSPC when a policy's admission control
+ * refuses. A refusal changes nothing: not the instance, not the entity, not the
+ * clock.
  */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
@@ -52,6 +53,13 @@ HV_EXTERN_C_BEGIN
 
 struct hv_sched;
 struct hv_sched_policy;
+
+/*
+ * Largest `now` accepted (about 146 years): far enough from INT64_MAX that
+ * `now` plus any period, slice or warp time allowed by a policy cannot
+ * overflow. HV_ERANGE beyond it.
+ */
+#define HV_SCHED_NOW_MAX ((hv_time_t)1 << 62)
 
 /* Storage reserved for a policy inside each entity / instance, in words. */
 #define HV_SCHED_ENTITY_PRIV_WORDS   40
@@ -144,7 +152,7 @@ struct hv_sched_decision {
  * @params: the policy's instance parameters (struct hv_sched_rr_params,
  *          ...), or NULL for the policy's defaults
  * @params_size: sizeof(*params), or 0 with params NULL
- * @now: the instance's time origin (ns, >= 0)
+ * @now: the instance's time origin (ns, 0..HV_SCHED_NOW_MAX)
  *
  * Return: HV_OK; HV_EINVAL for NULL s/policy, a policy whose private
  * state would not fit, a params_size that is not the policy's, now < 0,

@@ -249,7 +249,11 @@ static bool sedf_wake(struct hv_sched *s, struct hv_sched_entity *e,
 
     if (!x->started || now >= x->deadline) {
         if (x->p.latency && x->p.latency < x->p.period) {
-            hv_time_t sl = x->p.slice * x->p.latency / x->p.period;
+            /* slice * latency / period, as util (<= 1e9) * latency
+             * (<= 1e10) / 1e9: fits 64 bits where the direct product
+             * (up to 1e20) would not. */
+            hv_time_t sl = (hv_time_t)(x->util * (uint64_t)x->p.latency /
+                                       HV_SCHED_SEDF_UTIL_ONE);
 
             new_period(x, now, x->p.latency, sl > 0 ? sl : 1);
         } else {
@@ -296,8 +300,11 @@ static void sedf_charge(struct hv_sched *s, struct hv_sched_entity *e,
 
     if (q->cur_extra) {
         e->stats.extra_time += ran;
-        /* weight is 0 only if adjust() just cleared extra: charge as 1. */
-        x->xvt += ran * WEIGHT_SCALE / (int64_t)(x->p.weight ? x->p.weight : 1);
+        /* weight is 0 only if adjust() just cleared extra: charge as 1.
+         * ran * SCALE / w, arranged not to overflow for a very long ran. */
+        int64_t w = x->p.weight ? x->p.weight : 1;
+
+        x->xvt += ran / w * WEIGHT_SCALE + ran % w * WEIGHT_SCALE / w;
         return;
     }
     x->consumed += ran;

@@ -56,6 +56,9 @@ static void test_create_refusals(void **state)
     assert_int_equal(hv_sched_create(&t, NULL, NULL, 0, 0), HV_EINVAL);
     assert_int_equal(hv_sched_create(&t, &hv_sched_policy_rr, NULL, 0, -1),
                      HV_EINVAL);
+    assert_int_equal(
+        hv_sched_create(&t, &hv_sched_policy_rr, NULL, 0, HV_SCHED_NOW_MAX + 1),
+        HV_EINVAL);
     assert_int_equal(hv_sched_create(&t, &hv_sched_policy_rr, &p, 4, 0),
                      HV_EINVAL);
     assert_int_equal(hv_sched_create(&t, &hv_sched_policy_rr, NULL, 8, 0),
@@ -124,7 +127,12 @@ static void test_state_refusals(void **state)
     assert_int_equal(hv_sched_pick(&s, 1999, &d), HV_ERANGE);
     assert_int_equal(hv_sched_block(&s, &a, 1999), HV_ERANGE);
     assert_int_equal(hv_sched_remove(&s, &a, 1999), HV_ERANGE);
+    assert_int_equal(hv_sched_pick(&s, HV_SCHED_NOW_MAX + 1, &d), HV_ERANGE);
+    assert_int_equal(hv_sched_wake(&s, &b, HV_TIME_MAX), HV_ERANGE);
     assert_unchanged();
+    /* The limit itself is a valid time. */
+    assert_int_equal(hv_sched_pick(&s, HV_SCHED_NOW_MAX, &d), HV_OK);
+    assert_ptr_equal(d.entity, &a);
     assert_int_equal(hv_sched_get_params(&s, &a, &d, sizeof(d)), HV_EINVAL);
 }
 
