@@ -13,9 +13,10 @@
  * EVT passes the next-lowest EVT, plus the context-switch allowance
  * ctx_allow. Warping lets a latency-sensitive entity borrow against its
  * future: while warping, its EVT is lowered by warp_value and a wake
- * preempts the running entity. A warp lasts at most warpl ns of CPU time
- * (0: unlimited); then the entity is unwarped for warpu ns of wall time
- * before it may warp again.
+ * preempts the running entity. A warped run lasts at most warpl ns of
+ * continuous CPU time (0: unlimited; leaving the CPU ends the run); then
+ * the entity is unwarped for warpu ns of wall time before it may warp
+ * again.
  *
  * System virtual time (SVT) is the least AVT among runnable entities, and
  * never decreases: an empty run queue keeps the last value. A waking or

@@ -22,9 +22,14 @@
  * entity to wake then kept its huge AVT while newcomers started at zero
  * and monopolised the CPU. Here an empty run queue leaves SVT as it was.
  *
- * Warp. `warped_run` counts CPU time run while warping; when it reaches
- * warpl the warp is suspended until unwarp_until = now + warpu, after which
- * warped_run restarts from zero. A suspended entity is scheduled by AVT.
+ * Warp. `warped_run` counts CPU time run warped since the entity last came
+ * onto the CPU; when it reaches warpl the warp is suspended until
+ * unwarp_until = now + warpu, after which warped_run restarts from zero.
+ * Leaving the CPU (block, yield, preemption) also restarts it: warpl bounds
+ * one continuous warped run, as Xen's warp timer did, so an interactive
+ * entity with short bursts warps on every wake, while a CPU-bound one
+ * cannot hold the CPU warped for longer than warpl at a time. A suspended
+ * entity is scheduled by AVT alone.
  */
 #include <hv/sched_bvt.h>
 #include <hv/sched_impl.h>
@@ -104,13 +109,18 @@ static void dequeue(struct bvt_sched *q, struct bvt_entity *b)
         hv_sched_heap_remove(&q->penq, &b->pen_node);
 }
 
-/* The entity leaves the CPU: charge the started mcu in full. */
+/*
+ * The entity leaves the CPU: charge the started mcu in full, and end its
+ * warped run (the limit warpl is on continuous warped CPU time).
+ */
 static void settle(struct bvt_entity *b)
 {
     if (b->rem > 0) {
         b->avt += b->p.mcu_advance;
         b->rem = 0;
     }
+    if (!b->suspended)
+        b->warped_run = 0;
 }
 
 /* Raise SVT to the least AVT of `running` (may be NULL) and avtq. */

@@ -116,7 +116,9 @@ static void test_warp_preempts_with_zero_latency(void **state)
     create(HV_MSEC(5), HV_USEC(100));
     add(0, 10, false, 0, 0, 0, 0);
     t[0].sleep = -1;
-    add(1, 10, true, 100000, HV_MSEC(3), HV_MSEC(10), 0);
+    /* warpl (2 ms) bounds one continuous warped run, and each burst is
+     * 1 ms: every wake is warped, although warpu is long. */
+    add(1, 10, true, 100000, HV_MSEC(2), HV_MSEC(50), 0);
     t[1].burst = t[1].left = HV_MSEC(1);
     t[1].sleep = HV_MSEC(19);
     t[1].wake_at = HV_MSEC(1);
