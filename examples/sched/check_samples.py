@@ -12,6 +12,7 @@ Usage: check_samples.py HV_SCHEDSIM SAMPLES_DIR SCRATCH
 """
 import csv
 import os
+import xml.dom.minidom
 import subprocess
 import sys
 
@@ -27,6 +28,7 @@ def simulate(tool, sample, scratch):
                          f"{proc.stderr}")
     with open(base + ".svg") as fh:
         svg = fh.read()
+    xml.dom.minidom.parseString(svg)  # well-formed, or an exception
     if not svg.startswith("<svg") or "<rect" not in svg:
         raise SystemExit(f"FAIL {sample}: no Gantt bars in {base}.svg")
     with open(base + ".csv") as fh:

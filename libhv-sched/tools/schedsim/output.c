@@ -127,6 +127,29 @@ int sim_write_csv(const char *path, const struct sim_workload *w,
 #define SVG_ROW   18
 #define SVG_BAND  28
 
+/* Write s with the XML special characters escaped. */
+static void xml_puts(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
 int sim_write_svg(const char *path, const struct sim_workload *w,
                   const struct sim_run *runs, int nruns, hv_time_t window)
 {
@@ -148,10 +171,12 @@ int sim_write_svg(const char *path, const struct sim_workload *w,
         char wms[32];
 
         fmt_ms(wms, sizeof(wms), window);
+        fprintf(f, "<text x=\"4\" y=\"16\" font-size=\"13\">");
+        xml_puts(f, w->file);
         fprintf(f,
-                "<text x=\"4\" y=\"16\" font-size=\"13\">%s: first %s ms "
-                "of %d CPU(s); one row per entity, a bar per run</text>\n",
-                w->file, wms, w->cpus);
+                ": first %s ms of %d CPU(s); one row per entity, a bar per "
+                "run</text>\n",
+                wms, w->cpus);
     }
     for (k = 0; k < nruns; k++) {
         const struct sim_run *run = &runs[k];
