@@ -87,16 +87,23 @@ void hv_sched_heap_init(struct hv_sched_heap *h)
     h->next_seq = 0;
 }
 
-void hv_sched_heap_insert(struct hv_sched_heap *h, struct hv_sched_heap_node *n,
-                          int64_t key)
+void hv_sched_heap_insert_seq(struct hv_sched_heap *h,
+                              struct hv_sched_heap_node *n, int64_t key,
+                              uint64_t seq)
 {
     HV_CHECK(!n->queued);
     n->child = n->next = n->prev = NULL;
     n->key = key;
-    n->seq = h->next_seq++;
+    n->seq = seq;
     n->queued = true;
     h->root = meld(h->root, n);
     h->count++;
+}
+
+void hv_sched_heap_insert(struct hv_sched_heap *h, struct hv_sched_heap_node *n,
+                          int64_t key)
+{
+    hv_sched_heap_insert_seq(h, n, key, h->next_seq++);
 }
 
 struct hv_sched_heap_node *hv_sched_heap_pop(struct hv_sched_heap *h)

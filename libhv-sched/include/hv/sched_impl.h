@@ -134,6 +134,12 @@ void hv_sched_heap_init(struct hv_sched_heap *h);
 /* Insert an unqueued node with `key`; ties go after earlier inserts. */
 void hv_sched_heap_insert(struct hv_sched_heap *h, struct hv_sched_heap_node *n,
                           int64_t key);
+/* Insert with an explicit tie-break sequence instead of h's own counter:
+ * for a policy that keeps several heaps in one order (it then owns the
+ * counter). */
+void hv_sched_heap_insert_seq(struct hv_sched_heap *h,
+                              struct hv_sched_heap_node *n, int64_t key,
+                              uint64_t seq);
 /* Remove a node queued on h. */
 void hv_sched_heap_remove(struct hv_sched_heap *h,
                           struct hv_sched_heap_node *n);

@@ -2,15 +2,20 @@
  * Borrowed Virtual Time (see <hv/sched_bvt.h> for the model).
  *
  * Data structures. The running entity is kept off every queue; the other
- * runnable entities sit in three pairing heaps:
- *   evtq  by effective virtual time -- whom to run next;
- *   avtq  by actual virtual time    -- the system virtual time is
- *         min(current AVT, avtq min), found in O(1) instead of by a scan;
- *   penq  by unwarp_until, only entities whose warp is suspended -- when
- *         the suspension ends their EVT drops, so at that time they are
- *         re-keyed in evtq (pick also ends its run_for no later than the
- *         earliest such time so the drop is noticed promptly).
- * Pick is therefore a constant number of heap operations: O(log n).
+ * runnable entities sit in pairing heaps:
+ *   plainq  entities not warping, by AVT (which is their EVT);
+ *   warpq   warping entities, by EVT;
+ *   wavtq   warping entities again, by AVT;
+ *   penq    entities whose warp is suspended, by unwarp_until -- when the
+ *           suspension ends their EVT drops, so they are re-keyed then
+ *           (pick also ends its run_for no later than the earliest such
+ *           time so that the drop is noticed promptly).
+ * The least EVT is min(plainq, warpq); the system virtual time is
+ * min(current AVT, plainq, wavtq). Both are found in O(1), and pick is a
+ * constant number of heap operations, O(log n) -- in the common case of
+ * no warping entity, one pop and one insert on plainq. One sequence
+ * counter orders plainq and warpq together, so equal EVTs are served
+ * first come, first served across both.
  *
  * Charging. CPU time converts to virtual time in minimum charging units:
  * whole mcus as they accrue, and a started mcu is charged in full when the
@@ -35,17 +40,19 @@
 #include <hv/sched_impl.h>
 
 struct bvt_sched {
-    struct hv_sched_heap evtq;
-    struct hv_sched_heap avtq;
+    struct hv_sched_heap plainq;
+    struct hv_sched_heap warpq;
+    struct hv_sched_heap wavtq;
     struct hv_sched_heap penq;
+    uint64_t seq; /* tie-break order shared by plainq and warpq */
     int64_t svt;
     hv_time_t ctx_allow;
     hv_time_t mcu;
 };
 
 struct bvt_entity {
-    struct hv_sched_heap_node evt_node;
-    struct hv_sched_heap_node avt_node;
+    struct hv_sched_heap_node evt_node; /* on plainq or warpq */
+    struct hv_sched_heap_node avt_node; /* on wavtq */
     struct hv_sched_heap_node pen_node;
     struct hv_sched_bvt_entity_params p;
     int64_t avt;
@@ -93,8 +100,12 @@ static void update_warp(struct bvt_entity *b, hv_time_t now)
 
 static void enqueue(struct bvt_sched *q, struct bvt_entity *b)
 {
-    hv_sched_heap_insert(&q->evtq, &b->evt_node, evt(b));
-    hv_sched_heap_insert(&q->avtq, &b->avt_node, b->avt);
+    if (b->warping) {
+        hv_sched_heap_insert_seq(&q->warpq, &b->evt_node, evt(b), q->seq++);
+        hv_sched_heap_insert(&q->wavtq, &b->avt_node, b->avt);
+    } else {
+        hv_sched_heap_insert_seq(&q->plainq, &b->evt_node, b->avt, q->seq++);
+    }
     if (b->suspended)
         hv_sched_heap_insert(&q->penq, &b->pen_node, b->unwarp_until);
 }
@@ -103,8 +114,12 @@ static void dequeue(struct bvt_sched *q, struct bvt_entity *b)
 {
     if (!b->evt_node.queued)
         return;
-    hv_sched_heap_remove(&q->evtq, &b->evt_node);
-    hv_sched_heap_remove(&q->avtq, &b->avt_node);
+    if (b->avt_node.queued) {
+        hv_sched_heap_remove(&q->warpq, &b->evt_node);
+        hv_sched_heap_remove(&q->wavtq, &b->avt_node);
+    } else {
+        hv_sched_heap_remove(&q->plainq, &b->evt_node);
+    }
     if (b->pen_node.queued)
         hv_sched_heap_remove(&q->penq, &b->pen_node);
 }
@@ -123,10 +138,28 @@ static void settle(struct bvt_entity *b)
         b->warped_run = 0;
 }
 
-/* Raise SVT to the least AVT of `running` (may be NULL) and avtq. */
+/* The lesser of two heap minima (either may be NULL), in (key, seq). */
+static struct hv_sched_heap_node *least(struct hv_sched_heap_node *a,
+                                        struct hv_sched_heap_node *b)
+{
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    return b->key < a->key || (b->key == a->key && b->seq < a->seq) ? b : a;
+}
+
+/* The queued entity with the least EVT, or NULL. */
+static struct hv_sched_heap_node *min_evt(struct bvt_sched *q)
+{
+    return least(hv_sched_heap_min(&q->plainq), hv_sched_heap_min(&q->warpq));
+}
+
+/* Raise SVT to the least AVT of `running` (may be NULL) and the queues. */
 static void update_svt(struct bvt_sched *q, const struct bvt_entity *running)
 {
-    struct hv_sched_heap_node *m = hv_sched_heap_min(&q->avtq);
+    struct hv_sched_heap_node *m =
+        least(hv_sched_heap_min(&q->plainq), hv_sched_heap_min(&q->wavtq));
     bool any = false;
     int64_t low = 0;
 
@@ -184,9 +217,11 @@ static int bvt_init(struct hv_sched *s, const void *params)
         return HV_EINVAL;
     if (mcu < HV_SCHED_BVT_MCU_MIN || mcu > HV_SCHED_BVT_MCU_MAX)
         return HV_EINVAL;
-    hv_sched_heap_init(&q->evtq);
-    hv_sched_heap_init(&q->avtq);
+    hv_sched_heap_init(&q->plainq);
+    hv_sched_heap_init(&q->warpq);
+    hv_sched_heap_init(&q->wavtq);
     hv_sched_heap_init(&q->penq);
+    q->seq = 0;
     q->svt = 0;
     q->ctx_allow = ctx;
     q->mcu = mcu;
@@ -329,7 +364,7 @@ static void bvt_pick(struct hv_sched *s, hv_time_t now,
     end_suspensions(q, now);
     if (cur)
         update_warp(be(cur), now);
-    m = hv_sched_heap_min(&q->evtq);
+    m = min_evt(q);
     if (cur && (!m || evt(be(cur)) <= m->key)) {
         chosen = be(cur);
     } else if (m) {
@@ -348,7 +383,7 @@ static void bvt_pick(struct hv_sched *s, hv_time_t now,
     update_svt(q, chosen);
 
     /* Run until the next EVT is passed by ctx_allow. */
-    m = hv_sched_heap_min(&q->evtq);
+    m = min_evt(q);
     run_for = q->ctx_allow;
     if (m && m->key > evt(chosen))
         run_for += vt_to_ns(q, chosen, m->key - evt(chosen));
