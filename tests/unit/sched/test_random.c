@@ -98,6 +98,28 @@ static void check_invariants(void)
     assert_int_equal(sum + hv_sched_idle_time(&s), elapsed);
 }
 
+/* BVT oracle: the pick has the least EVT of all runnable entities. */
+static int64_t bvt_evt(const struct hv_sched_entity *x)
+{
+    struct hv_sched_bvt_entity_params p;
+
+    assert_int_equal(hv_sched_get_params(&s, x, &p, sizeof(p)), HV_OK);
+    return hv_sched_bvt_avt(x) -
+           (hv_sched_bvt_is_warping(x) ? p.warp_value : 0);
+}
+
+static void check_bvt_pick(const struct hv_sched_decision *d)
+{
+    int j;
+
+    if (!d->entity)
+        return;
+    for (j = 0; j < N; j++)
+        if (m[j].attached &&
+            (m[j].st == HV_SCHED_RUNNABLE || m[j].st == HV_SCHED_RUNNING))
+            assert_true(bvt_evt(d->entity) <= bvt_evt(&e[j]));
+}
+
 static void mark_blocked(int i)
 {
     m[i].st = HV_SCHED_BLOCKED;
@@ -203,6 +225,8 @@ static void random_workload(const struct hv_sched_policy *pol, uint64_t seed)
                             m[j].st == HV_SCHED_RUNNING);
                 m[j].st = HV_SCHED_RUNNING;
             }
+            if (pol == &hv_sched_policy_bvt)
+                check_bvt_pick(&d);
         }
         /* Anything that stopped the current entity ends its run. */
         if (!hv_sched_current(&s))
