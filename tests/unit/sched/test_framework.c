@@ -102,7 +102,40 @@ static void test_add_refusals(void **state)
     assert_int_equal(hv_sched_wake(&s2, &a, 5000), HV_ENOENT);
     assert_int_equal(hv_sched_block(&s2, &a, 5000), HV_ENOENT);
     assert_int_equal(hv_sched_remove(&s2, &a, 5000), HV_ENOENT);
+    assert_int_equal(hv_sched_yield(&s2, &a, 5000), HV_ENOENT);
+    assert_int_equal(hv_sched_adjust(&s2, &a, NULL, 0, 5000), HV_ENOENT);
     assert_unchanged();
+}
+
+static void test_params_refusals(void **state)
+{
+    struct hv_sched_bvt_entity_params p = {0}, got;
+    struct hv_sched t;
+    struct hv_sched_entity x, y;
+
+    (void)state;
+    memset(&x, 0, sizeof(x));
+    memset(&y, 0, sizeof(y));
+    assert_int_equal(hv_sched_create(&t, &hv_sched_policy_bvt, NULL, 0, 0),
+                     HV_OK);
+    assert_int_equal(hv_sched_add(&t, &x, 1, NULL, 0, 0), HV_OK);
+    assert_int_equal(hv_sched_get_params(&t, &x, &got, sizeof(got) - 1),
+                     HV_EINVAL);
+    assert_int_equal(hv_sched_get_params(&t, &x, NULL, sizeof(got)), HV_EINVAL);
+    assert_int_equal(hv_sched_get_params(&t, &y, &got, sizeof(got)), HV_ENOENT);
+    assert_int_equal(hv_sched_get_params(&s, &x, &got, sizeof(got)), HV_ENOENT);
+    assert_int_equal(hv_sched_get_params(&t, &x, &got, sizeof(got)), HV_OK);
+    assert_int_equal(got.mcu_advance, HV_SCHED_BVT_ADVANCE_DEFAULT);
+    /* adjust: wrong size, NULL with a size, bad values: nothing changes. */
+    p.mcu_advance = 20;
+    assert_int_equal(hv_sched_adjust(&t, &x, &p, sizeof(p) + 1, 0), HV_EINVAL);
+    assert_int_equal(hv_sched_adjust(&t, &x, NULL, sizeof(p), 0), HV_EINVAL);
+    p.mcu_advance = 0;
+    assert_int_equal(hv_sched_adjust(&t, &x, &p, sizeof(p), 0), HV_EINVAL);
+    assert_int_equal(hv_sched_get_params(&t, &x, &got, sizeof(got)), HV_OK);
+    assert_int_equal(got.mcu_advance, HV_SCHED_BVT_ADVANCE_DEFAULT);
+    assert_int_equal(hv_sched_adjust(&t, &x, &p, sizeof(p), 0), HV_EINVAL);
+    assert_int_equal(hv_sched_adjust(&t, &x, NULL, 0, 0), HV_OK);
 }
 
 static void test_state_refusals(void **state)
@@ -270,6 +303,7 @@ int main(void)
         cmocka_unit_test_setup(test_destroy, setup),
         cmocka_unit_test_setup(test_dump, setup),
         cmocka_unit_test(test_dump_other_policies),
+        cmocka_unit_test_setup(test_params_refusals, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
