@@ -122,7 +122,8 @@ int main(int argc, char **argv)
     for (i = 0; i < SIM_POLICY_COUNT; i++) {
         if (!chosen[i])
             continue;
-        if (sim_simulate(&w, (enum sim_policy)i, &runs[nruns])) {
+        if (sim_simulate(&w, (enum sim_policy)i, &runs[nruns],
+                         svg ? window : 0)) {
             sim_run_free(&runs[nruns]);
             status = 1;
             break;

@@ -229,6 +229,8 @@ static int parse_entity(const struct parser *ps, struct sim_workload *w,
                 return fail(ps, "burst: must be > 0 (omit it: CPU-bound)");
         } else if (strcmp(key, "sleep") == 0) {
             rc = parse_time(ps, key, val, &e->sleep);
+            if (!rc && e->sleep == 0)
+                return fail(ps, "sleep: must be > 0");
         } else if (strcmp(key, "period") == 0) {
             rc = parse_time(ps, key, val, &e->period);
             if (!rc && e->period == 0)

@@ -19,6 +19,9 @@
 #define SIM_MAX_ENTITIES 4096
 #define SIM_MAX_LINE     1024
 #define SIM_NAME_MAX     32
+/* Events simulated per CPU and policy before giving up (a bound on time
+ * spent on a hostile workload). */
+#define SIM_MAX_EVENTS 20000000ULL
 
 enum sim_policy { SIM_RR, SIM_BVT, SIM_SEDF, SIM_POLICY_COUNT };
 
@@ -79,9 +82,10 @@ int sim_policy_parse(const char *s, enum sim_policy *out);
 int sim_parse(const char *path, struct sim_workload *w);
 void sim_workload_free(struct sim_workload *w);
 
-/* Simulate; on a refusal print "file:line: ..." and return -1. */
+/* Simulate; on a refusal print "file:line: ..." and return -1. Gantt
+ * segments are kept for the first `window` ns only. */
 int sim_simulate(const struct sim_workload *w, enum sim_policy p,
-                 struct sim_run *run);
+                 struct sim_run *run, hv_time_t window);
 void sim_run_free(struct sim_run *run);
 
 /* Outputs. */

@@ -177,7 +177,7 @@ static bool finish_work(struct task *t, struct sim_result *r, hv_time_t now)
 }
 
 static int simulate_cpu(const struct sim_workload *w, enum sim_policy p,
-                        int cpu, struct sim_run *run)
+                        int cpu, struct sim_run *run, hv_time_t window)
 {
     struct hv_sched s;
     struct task *t;
@@ -185,6 +185,7 @@ static int simulate_cpu(const struct sim_workload *w, enum sim_policy p,
     hv_time_t now = 0, until;
     struct hv_sched_decision d;
     struct task *cur;
+    uint64_t events = 0;
 
     t = calloc((size_t)w->count, sizeof(*t));
     if (!t || create(w, p, &s))
@@ -210,6 +211,15 @@ static int simulate_cpu(const struct sim_workload *w, enum sim_policy p,
         hv_time_t next = until < w->duration ? until : w->duration;
         bool need = false;
 
+        if (++events > SIM_MAX_EVENTS) {
+            fprintf(stderr,
+                    "%s: more than %llu events on cpu %d under %s before "
+                    "%lld ns: shorten the duration or lengthen the periods\n",
+                    w->file, (unsigned long long)SIM_MAX_EVENTS, cpu,
+                    sim_policy_name(p), (long long)now);
+            goto out;
+        }
+
         cur = d.entity ? (struct task *)(void *)d.entity : NULL;
         if (cur && cur->spec->burst && now + cur->left < next)
             next = now + cur->left;
@@ -220,7 +230,7 @@ static int simulate_cpu(const struct sim_workload *w, enum sim_policy p,
                 next = t[i].release;
         }
         if (cur) {
-            if (push_segment(run, cur->index, now, next))
+            if (now < window && push_segment(run, cur->index, now, next))
                 goto out;
             if (cur->spec->burst)
                 cur->left -= next - now;
@@ -296,7 +306,7 @@ out:
 }
 
 int sim_simulate(const struct sim_workload *w, enum sim_policy p,
-                 struct sim_run *run)
+                 struct sim_run *run, hv_time_t window)
 {
     int cpu;
 
@@ -309,7 +319,7 @@ int sim_simulate(const struct sim_workload *w, enum sim_policy p,
         return -1;
     }
     for (cpu = 0; cpu < w->cpus; cpu++)
-        if (simulate_cpu(w, p, cpu, run))
+        if (simulate_cpu(w, p, cpu, run, window))
             return -1;
     return 0;
 }
