@@ -12,8 +12,10 @@
  * minus warp_value while warping) runs; the chosen one may run until its
  * EVT passes the next-lowest EVT, plus the context-switch allowance
  * ctx_allow. Warping lets a latency-sensitive entity borrow against its
- * future: while warping, its EVT is lowered by warp_value and a wake
- * preempts the running entity. A warped run lasts at most warpl ns of
+ * future: while warping, its EVT is lowered by warp_value, so when it wakes
+ * its EVT is usually below the running entity's -- the one condition on
+ * which hv_sched_wake() returns 1 (preempt; equal EVTs do not preempt,
+ * the running entity keeps the CPU). A warped run lasts at most warpl ns of
  * continuous CPU time (0: unlimited; leaving the CPU ends the run); then
  * the entity is unwarped for warpu ns of wall time before it may warp
  * again.
