@@ -1,0 +1,3 @@
+# expect: 3: bvt.warp: 'maybe' is not on/off
+duration 1s
+entity a bvt.warp=maybe

@@ -1,0 +1,3 @@
+# expect: 2: duration: '5min' is not a time
+duration 5min
+entity a

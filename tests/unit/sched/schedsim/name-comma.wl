@@ -1,0 +1,3 @@
+# expect: 3: entity: name 'a,b' may not contain
+duration 1s
+entity a,b

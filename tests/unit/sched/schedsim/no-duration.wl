@@ -1,0 +1,2 @@
+# expect: 3: no 'duration' line
+entity a

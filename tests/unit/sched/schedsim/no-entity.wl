@@ -1,0 +1,2 @@
+# expect: 3: no 'entity' line
+duration 1s

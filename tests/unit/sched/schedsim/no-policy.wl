@@ -1,0 +1,3 @@
+# expect: no policy to run
+duration 1s
+entity a
