@@ -37,6 +37,7 @@
 #ifndef HV_EVTCHN_H
 #define HV_EVTCHN_H
 
+#include <hv/abi/xen.h>
 #include <hv/base.h>
 
 HV_EXTERN_C_BEGIN
@@ -53,8 +54,7 @@ typedef uint32_t hv_evtchn_port_t;
 /* Ports of the 2-level scheme with 64-bit words: 64 x 64. */
 #define HV_EVTCHN_2L_MAX_PORTS 4096u
 
-/* The "this domain" id of the ABI (DOMID_SELF). */
-#define HV_DOMID_SELF 0x7FF0u
+/* HV_DOMID_SELF, the "this domain" id of the ABI, is in <hv/abi/xen.h>. */
 
 /* EVTCHNOP_* sub-commands of the event_channel_op hypercall. */
 #define HV_EVTCHNOP_BIND_INTERDOMAIN 0

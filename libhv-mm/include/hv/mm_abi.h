@@ -14,6 +14,7 @@
 #ifndef HV_MM_ABI_H
 #define HV_MM_ABI_H
 
+#include <hv/abi/xen.h>
 #include <hv/types.h>
 
 HV_EXTERN_C_BEGIN
@@ -75,14 +76,7 @@ struct hv_mmuext_op {
 #define HV_UVMF_LOCAL          0
 #define HV_UVMF_ALL            4
 
-/* ---- special domain ids ---- */
-#define HV_DOMID_FIRST_RESERVED 0x7FF0
-#define HV_DOMID_SELF           0x7FF0
-#define HV_DOMID_IO             0x7FF1
-#define HV_DOMID_XEN            0x7FF2
-#define HV_DOMID_COW            0x7FF3
-#define HV_DOMID_INVALID        0x7FF4
-#define HV_DOMID_IDLE           0x7FFF
+/* Special domain ids (HV_DOMID_*) are in <hv/abi/xen.h>. */
 
 /* ---- memory_op (xen/include/public/memory.h) ---- */
 #define HV_XENMEM_increase_reservation 0

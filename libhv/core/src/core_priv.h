@@ -1,0 +1,35 @@
+/*
+ * Private declarations shared by the core's source files.
+ */
+#ifndef HV_CORE_PRIV_H
+#define HV_CORE_PRIV_H
+
+#include <hv/console.h>
+#include <hv/core.h>
+#include <hv/hypercall.h>
+
+/* Pools of domain and vCPU records (pool.c). */
+struct hv_vcpu *core_vcpu_alloc(void);
+void core_vcpu_free(struct hv_vcpu *v);
+struct hv_domain *core_domain_slot(hv_domid_t id);
+
+/*
+ * Page allocator for stacks and shared pages (memory.c): 2^order pages,
+ * zeroed, page-aligned, or NULL. Backed by libhv-mm over the boot memory
+ * map; core_mem_init() must have run.
+ */
+void *core_pages_alloc(unsigned int order);
+void core_pages_free(void *p, unsigned int order);
+unsigned int core_order_for(size_t bytes);
+
+/* Build libhv-mm over the boot memory map (memory.c). */
+int core_mem_init(const struct hv_boot_info *bi);
+
+/* vCPU timers (schedule.c). */
+void core_timer_cancel(struct hv_vcpu *v);
+
+/* When to stop (main.c sets it; schedule.c watches it). */
+extern hv_time_t core_power_deadline;
+HV_NORETURN void core_finish(int status);
+
+#endif /* HV_CORE_PRIV_H */
