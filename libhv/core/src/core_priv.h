@@ -28,6 +28,9 @@ int core_mem_init(const struct hv_boot_info *bi);
 /* vCPU timers (schedule.c). */
 void core_timer_cancel(struct hv_vcpu *v);
 
+/* Called when a vCPU timer fires, before the vCPU is unblocked. */
+extern void (*hv_core_timer_hook)(struct hv_vcpu *v);
+
 /* When to stop (main.c sets it; schedule.c watches it). */
 extern hv_time_t core_power_deadline;
 HV_NORETURN void core_finish(int status);
