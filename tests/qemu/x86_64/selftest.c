@@ -13,7 +13,10 @@
  * prints "FAIL" and powers off with status 1.
  *
  * Kernel command line: "fault=ud2" or "fault=pf" raises that exception
- * instead of the tests (the fault test), "fault=none" or nothing runs them.
+ * instead of the tests (the fault test); "ram=N" says QEMU was given N MiB
+ * (default 256): the memory map must report between N - 64 and N MiB of
+ * RAM, and the last RAM byte must be reachable through the direct map
+ * (above 4 GiB that is the port's extension of the boot mapping).
  */
 #include <hv/arch.h>
 
@@ -21,6 +24,7 @@
 int x86_multiboot_parse(uint32_t magic, uint64_t info_pa,
                         struct hv_boot_info *bi);
 
+#define MB1_MAGIC    0x2badb002u
 #define MB2_MAGIC    0x36d76289u
 #define IMAGE_OFFSET (0xffff82d080000000ull - 0x200000ull)
 
@@ -80,9 +84,25 @@ static bool cmdline_has(const char *cmdline, const char *word)
     return false;
 }
 
+static uint64_t cmdline_number(const char *cmdline, const char *key,
+                               uint64_t dflt)
+{
+    size_t n = hv_strlen(key);
+    for (const char *p = cmdline; *p; p++) {
+        if ((p == cmdline || p[-1] == ' ') && hv_strncmp(p, key, n) == 0) {
+            uint64_t v = 0;
+            for (p += n; *p >= '0' && *p <= '9'; p++)
+                v = v * 10 + (uint64_t)(*p - '0');
+            return v;
+        }
+    }
+    return dflt;
+}
+
 static void print_boot_info(const struct hv_boot_info *bi)
 {
-    uint64_t ram = 0;
+    uint64_t ram = 0, ram_end = 0;
+    uint64_t expect_mib = cmdline_number(bi->cmdline, "ram=", 256);
     say("boot: loader=%s cmdline=\"%s\"\n", bi->loader, bi->cmdline);
     say("boot: image %#lx-%#lx directmap %#lx\n",
         (unsigned long)bi->image_start, (unsigned long)bi->image_end,
@@ -92,15 +112,23 @@ static void print_boot_info(const struct hv_boot_info *bi)
         say("mem: %016lx-%016lx %s\n", (unsigned long)r->base,
             (unsigned long)(r->base + r->size),
             r->type == HV_MEM_RAM ? "ram" : "reserved");
-        if (r->type == HV_MEM_RAM)
+        if (r->type == HV_MEM_RAM) {
             ram += r->size;
+            ram_end = HV_MAX(ram_end, r->base + r->size);
+        }
         if (i > 0)
             CHECK(bi->ranges[i - 1].base <= r->base);
     }
     say("mem: %lu MiB of RAM in %u ranges\n", (unsigned long)(ram >> 20),
         bi->range_count);
-    /* QEMU -m 256: between 250 and 256 MiB usable */
-    CHECK(ram > (200ull << 20) && ram <= (256ull << 20));
+    CHECK(ram > ((expect_mib - 64) << 20) && ram <= (expect_mib << 20));
+    /* The last RAM word, through the direct map: written and read back. */
+    volatile uint64_t *last =
+        (volatile uint64_t *)(bi->directmap + ram_end - sizeof(uint64_t));
+    *last = 0x5a5a1234a5a56789ull;
+    CHECK(*last == 0x5a5a1234a5a56789ull);
+    say("mem: last RAM word at %#lx reachable through the direct map\n",
+        (unsigned long)(ram_end - 8));
     CHECK(bi->image_start == 0x200000 && bi->image_end > bi->image_start);
     for (unsigned int i = 0; i < bi->module_count; i++) {
         const struct hv_boot_module *m = &bi->modules[i];
@@ -115,6 +143,23 @@ static void print_boot_info(const struct hv_boot_info *bi)
         say("module %u: %#lx+%lu cmdline=\"%s\" first line \"%s\"\n", i,
             (unsigned long)m->base, (unsigned long)m->size, m->cmdline, first);
     }
+}
+
+/* ---- interrupt flag ---- */
+
+static void test_irq_flag(void)
+{
+    arch_irq_disable();
+    CHECK(arch_irq_save() == 0);
+    arch_irq_enable();
+    unsigned long f = arch_irq_save(); /* was on: now off */
+    CHECK(f != 0);
+    CHECK(arch_irq_save() == 0);
+    arch_irq_restore(f);
+    CHECK(arch_irq_save() != 0);
+    arch_irq_restore(0); /* leaves them off */
+    CHECK(arch_irq_save() == 0);
+    say("irq: save/restore/enable/disable ok\n");
 }
 
 /* ---- clock and timer ---- */
@@ -332,7 +377,34 @@ static void test_parser(void)
     put32(8, 5);
     put32(12, 0);
     CHECK(x86_multiboot_parse(MB2_MAGIC, pa, &bi) == 0);
-    say("parser: hostile multiboot2 information refused safely\n");
+
+    /* Multiboot1: a memory map entry of size 0 ends the map; modules with
+     * end < start or beyond memory are skipped; a command line that is not
+     * NUL-terminated is bounded; a loader-name pointer of 0 is ignored. */
+    hv_memset(mb2_buf, 0, sizeof(mb2_buf));
+    put32(0, (1u << 9) | (1u << 6) | (1u << 3) | (1u << 2));
+    put32(16, (uint32_t)(pa + 200));   /* cmdline */
+    hv_memset(mb2_buf + 200, 'B', 56); /* ... to the end: no NUL */
+    put32(20, 2);                      /* two modules */
+    put32(24, (uint32_t)(pa + 160));
+    put32(160, 0x300000); /* start */
+    put32(164, 0x200000); /* end < start */
+    put32(176, 0xfffff000u);
+    put32(180, 0xffffffffu); /* ok: ends below 4 GiB, inside the map */
+    put32(64, 0);            /* loader name at 0 */
+    put32(44, 48);           /* mmap length */
+    put32(48, (uint32_t)(pa + 96));
+    put32(96, 20); /* good entry */
+    put64(100, 0x1000);
+    put64(108, 0x9f000);
+    put32(116, 1);
+    put32(120, 0); /* size 0: the map ends */
+    CHECK(x86_multiboot_parse(MB1_MAGIC, pa, &bi) == 0);
+    CHECK(bi.range_count == 1 && bi.ranges[0].base == 0x1000);
+    CHECK(bi.module_count == 1 && bi.modules[0].base == 0xfffff000u &&
+          bi.modules[0].size == 0xfffu);
+    CHECK(hv_strlen(bi.cmdline) < 1024);
+    say("parser: hostile multiboot information refused safely\n");
 }
 
 /* ---- main ---- */
@@ -349,6 +421,7 @@ void hv_main(const struct hv_boot_info *bi)
         say("selftest: reading unmapped address 0xdead0000\n");
         (void)*(volatile uint64_t *)(uintptr_t)0xdead0000ull;
     }
+    test_irq_flag();
     test_time();
     test_timer();
     test_pingpong();

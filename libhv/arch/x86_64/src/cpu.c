@@ -5,12 +5,15 @@
  * Power-off tries, in order: QEMU's isa-debug-exit device at port 0xf4
  * (present when the command line asks for it; QEMU then exits with status
  * (v << 1) | 1), then ACPI soft-off. Soft-off writes SLP_TYP | SLP_EN to
- * the PM1a control register; QEMU's firmware (SeaBIOS) puts the PM block
- * at 0x600 on both its machines (the PIIX4 PM of `pc` and the ICH9 LPC
- * of `q35`), so PM1a_CNT is 0x604, and QEMU's DSDT declares _S5 with
- * SLP_TYP 0, hence the value 0x2000 (SLP_EN, bit 13). Bochs and old
- * QEMU used 0xb004. Reading the FADT instead is for real machines, later.
- * If nothing worked the CPU halts.
+ * the PM1a control register, at offset 4 of the ACPI PM I/O block. Where
+ * the firmware put that block is read from the chipset's PCI configuration
+ * (register 0x40, the PM base, of the PIIX4 power-management function
+ * 8086:7113 at 00:01.3 on QEMU's `pc`, of the ICH9 LPC bridge 8086:2918 at
+ * 00:1f.0 on `q35`; SeaBIOS programs 0x600 on both), and 0x604 is tried
+ * when neither device is there. QEMU's DSDT declares _S5 with SLP_TYP 0,
+ * hence the value 0x2000 (SLP_EN, bit 13). Reading the FADT and the DSDT's
+ * _S5 instead is for real machines, later. If nothing worked the CPU
+ * halts.
  */
 #include "x86.h"
 
@@ -76,13 +79,49 @@ void arch_dump_state(void)
     x86_backtrace(rbp);
 }
 
+static uint32_t pci_read32(unsigned int dev, unsigned int fn, unsigned int reg)
+{
+    outl(0xcf8, 0x80000000u | dev << 11 | fn << 8 | (reg & 0xfc));
+    uint32_t v;
+    __asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"((uint16_t)0xcfc));
+    return v;
+}
+
+/* The ACPI PM1a control port, from the chipset's PM base register. */
+static uint16_t acpi_pm1a_cnt(void)
+{
+    static const struct {
+        unsigned int dev, fn;
+        uint32_t id; /* device << 16 | vendor */
+        uint32_t base_mask;
+    } chipsets[] = {
+        {1, 3, 0x71138086u, 0xffc0},  /* PIIX4 PM (pc) */
+        {31, 0, 0x29188086u, 0xff80}, /* ICH9 LPC (q35) */
+    };
+    for (unsigned int i = 0; i < HV_ARRAY_SIZE(chipsets); i++) {
+        if (pci_read32(chipsets[i].dev, chipsets[i].fn, 0) != chipsets[i].id)
+            continue;
+        uint32_t base = pci_read32(chipsets[i].dev, chipsets[i].fn, 0x40) &
+                        chipsets[i].base_mask;
+        if (base != 0)
+            return (uint16_t)(base + 4);
+    }
+    return 0x604;
+}
+
 void arch_poweroff(int status)
 {
     __asm__ __volatile__("cli" : : : "memory");
     outl(0xf4, (uint32_t)status); /* QEMU isa-debug-exit */
-    outw(0x604, 0x2000);          /* ACPI S5, QEMU pc and q35 */
-    outw(0xb004, 0x2000);         /* Bochs, old QEMU */
-    x86_printf("x86_64: power-off failed; halting\n");
+    uint16_t port = acpi_pm1a_cnt();
+    outw(port, 0x2000); /* SLP_TYP 0 (QEMU's _S5) | SLP_EN */
+    /* QEMU acts on the request asynchronously; give it time (~0.1 s at
+     * any plausible TSC rate, or longer) before calling it a failure. */
+    uint64_t t0 = rdtsc();
+    while (rdtsc() - t0 < 500000000ull)
+        __asm__ __volatile__("pause");
+    x86_printf("x86_64: power-off through ACPI port %#x failed; halting\n",
+               port);
     arch_halt();
 }
 

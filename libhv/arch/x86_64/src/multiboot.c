@@ -17,6 +17,11 @@
  * address; RAM and reserved ranges may overlap as the loader reported them
  * (reserved wins). Without a memory map, Multiboot's mem_lower/mem_upper
  * give two RAM ranges (below 640 KiB and from 1 MiB).
+ *
+ * Multiboot1 loaders (QEMU's -kernel, GRUB's `multiboot`) put the image's
+ * or module's file name first on each command line; Multiboot2 loaders do
+ * not. The file name is dropped from Multiboot1 lines (as Xen does), so
+ * the core sees the same command line from both.
  */
 #include "x86.h"
 
@@ -77,6 +82,21 @@ static void copy_str(char *dst, size_t size, const uint8_t *src, size_t avail,
     dst[i] = 0;
     if (i + 1 == size && i < avail && src[i] != 0)
         x86_printf("multiboot: %s truncated to %zu bytes\n", what, i);
+}
+
+/* Drop the first word (a Multiboot1 file name) and the blanks after it. */
+static void drop_first_word(char *s)
+{
+    size_t i = 0, j = 0;
+    while (s[i] == ' ')
+        i++;
+    while (s[i] != 0 && s[i] != ' ')
+        i++;
+    while (s[i] == ' ')
+        i++;
+    while (s[i] != 0)
+        s[j++] = s[i++];
+    s[j] = 0;
 }
 
 /* A NUL-terminated string at physical pa (Multiboot1 pointers). */
@@ -158,9 +178,11 @@ static int parse_mb1(uint64_t info_pa, struct hv_boot_info *bi)
     uint32_t flags = rd32(info);
     bi->loader = "multiboot1";
 
-    if (flags & MB1_INFO_CMDLINE)
+    if (flags & MB1_INFO_CMDLINE) {
         copy_phys_str(cmdline, sizeof(cmdline), rd32(info + 16),
                       "command line");
+        drop_first_word(cmdline);
+    }
     if (flags & MB1_INFO_LOADER) {
         char name[64];
         copy_phys_str(name, sizeof(name), rd32(info + 64), "loader name");
@@ -204,7 +226,10 @@ static int parse_mb1(uint64_t info_pa, struct hv_boot_info *bi)
                 size_t avail = s ? (size_t)HV_MIN(x86_directmap_end - str,
                                                   (uint64_t)MODLINE_MAX)
                                  : 0;
+                unsigned int before = bi->module_count;
                 add_module(bi, rd32(m), rd32(m + 4), s, avail);
+                if (bi->module_count > before)
+                    drop_first_word(mod_cmdlines[before]);
             }
         }
     }
