@@ -37,5 +37,7 @@ void x86_start(uint32_t magic, uint32_t info_pa)
     x86_pic_disable();
     x86_apic_init();
     x86_time_init();
+    x86_printf("x86_64: port ready %lu us after entry, calling hv_main\n",
+               (unsigned long)(arch_time_now() / 1000));
     hv_main(&boot_info);
 }

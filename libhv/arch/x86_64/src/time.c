@@ -189,13 +189,13 @@ hv_time_t arch_time_now(void)
 
 static void timer_program(hv_time_t deadline)
 {
-    hv_time_t delta = deadline - arch_time_now();
-    uint64_t ticks = 1;
-    if (delta > 0) {
-        unsigned __int128 t = (unsigned __int128)delta * lapic_mult;
-        ticks = (uint64_t)HV_MIN(t >> 32, (unsigned __int128)0xffffffffu) + 1;
-        if (ticks > 0xffffffffu)
-            ticks = 0xffffffffu;
+    hv_time_t now = arch_time_now();
+    uint64_t ticks = 1; /* a deadline already passed: as soon as possible */
+    if (deadline > now) {
+        unsigned __int128 t =
+            (unsigned __int128)(uint64_t)(deadline - now) * lapic_mult;
+        /* rounded up, so the interrupt is never early on this count */
+        ticks = (uint64_t)HV_MIN(t >> 32, (unsigned __int128)0xfffffffeu) + 1;
     }
     apic_write(APIC_TIMER_INIT, (uint32_t)ticks);
 }
