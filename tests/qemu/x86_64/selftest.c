@@ -13,10 +13,13 @@
  * prints "FAIL" and powers off with status 1.
  *
  * Kernel command line: "fault=ud2" or "fault=pf" raises that exception
- * instead of the tests (the fault test); "ram=N" says QEMU was given N MiB
- * (default 256): the memory map must report between N - 64 and N MiB of
- * RAM, and the last RAM byte must be reachable through the direct map
- * (above 4 GiB that is the port's extension of the boot mapping).
+ * instead of the tests (the fault test); "fault=df" raises #UD with the
+ * stack pointer at an unmapped address, so that delivering it faults and
+ * the CPU raises a double fault, which must arrive on its own IST stack;
+ * "ram=N" says QEMU was given N MiB (default 256): the memory map must report
+ * between N - 64 and N MiB of RAM, and the last RAM byte must be reachable
+ * through the direct map (above 4 GiB that is the port's extension of the boot
+ * mapping).
  */
 #include <hv/arch.h>
 
@@ -420,6 +423,10 @@ void hv_main(const struct hv_boot_info *bi)
     if (cmdline_has(bi->cmdline, "fault=pf")) {
         say("selftest: reading unmapped address 0xdead0000\n");
         (void)*(volatile uint64_t *)(uintptr_t)0xdead0000ull;
+    }
+    if (cmdline_has(bi->cmdline, "fault=df")) {
+        say("selftest: raising #UD on an unmapped stack\n");
+        __asm__ __volatile__("movabs $0xdead0000, %%rsp\n\tud2" : : : "memory");
     }
     test_irq_flag();
     test_time();
