@@ -1,0 +1,83 @@
+/*
+ * The hypervisor's page tables after boot.
+ *
+ * boot.S built them (see there): the image at X86_IMAGE_VIRT, 4 GiB of
+ * direct map at X86_DIRECTMAP_VIRT, and an identity map of the same 4 GiB
+ * that only served the switch to long mode. x86_paging_init():
+ *  - removes the identity map (PML4 slot 0), so the whole lower half is
+ *    free for guests and a stray low pointer faults;
+ *  - trims the image mapping to the image's own 2 MiB pages;
+ *  - extends the direct map over RAM above 4 GiB that the loader reported,
+ *    with page directories from a static pool (DIRECTMAP_EXTRA_GIB more
+ *    GiB; beyond that RAM is not mapped and a message says so).
+ * All mappings use 2 MiB pages: 1 GiB pages are not available on every
+ * CPU (QEMU's qemu64 model lacks pdpe1gb). x86_map_uncached() marks the
+ * 2 MiB direct-map page holding a device (the local APIC) uncacheable.
+ */
+#include "x86.h"
+
+#define PTE_P         0x1ull
+#define PTE_W         0x2ull
+#define PTE_PWT       0x8ull
+#define PTE_PCD       0x10ull
+#define PTE_PS        0x80ull
+#define PTE_ADDR_MASK 0x000ffffffffff000ull
+
+#define DIRECTMAP_EXTRA_GIB 12
+
+extern uint64_t x86_l4_table[512];
+extern uint64_t l2_directmap[4 * 512];
+extern uint64_t l2_image[512];
+
+uint64_t x86_directmap_end = X86_DIRECTMAP_BOOT_SIZE;
+
+static uint64_t extra_pd[DIRECTMAP_EXTRA_GIB][512] HV_ALIGNED(4096);
+
+static void flush_tlb(void)
+{
+    write_cr3(read_cr3());
+}
+
+static uint64_t *directmap_l3(void)
+{
+    return x86_phys_to_virt(x86_l4_table[X86_DIRECTMAP_L4] & PTE_ADDR_MASK);
+}
+
+void x86_paging_init(const struct hv_boot_info *bi)
+{
+    x86_l4_table[0] = 0;
+
+    uint64_t image_bytes = (uint64_t)(uintptr_t)(__image_end - __image_start);
+    for (uint64_t i = HV_ALIGN_UP(image_bytes, 0x200000ull) >> 21;
+         i < (X86_IMAGE_MAP_SIZE >> 21); i++)
+        l2_image[i] = 0;
+
+    uint64_t ram_end = 0;
+    for (unsigned int i = 0; i < bi->range_count; i++) {
+        const struct hv_mem_range *r = &bi->ranges[i];
+        if (r->type == HV_MEM_RAM && r->base + r->size > ram_end)
+            ram_end = r->base + r->size;
+    }
+    uint64_t *l3 = directmap_l3();
+    uint64_t gib = X86_DIRECTMAP_BOOT_SIZE >> 30;
+    for (unsigned int n = 0; n < DIRECTMAP_EXTRA_GIB && (gib << 30) < ram_end;
+         n++, gib++) {
+        for (uint64_t j = 0; j < 512; j++)
+            extra_pd[n][j] = ((gib << 30) + (j << 21)) | PTE_P | PTE_W | PTE_PS;
+        l3[gib] = x86_image_to_phys(extra_pd[n]) | PTE_P | PTE_W;
+        x86_directmap_end = (gib + 1) << 30;
+    }
+    if (ram_end > x86_directmap_end)
+        x86_printf("x86_64: RAM above %lu GiB is not in the direct map\n",
+                   (unsigned long)(x86_directmap_end >> 30));
+    flush_tlb();
+}
+
+void x86_map_uncached(uint64_t pa)
+{
+    if (pa >= X86_DIRECTMAP_BOOT_SIZE)
+        hv_panic("x86_64: cannot map device at %#lx uncached",
+                 (unsigned long)pa);
+    l2_directmap[pa >> 21] |= PTE_PCD | PTE_PWT;
+    flush_tlb();
+}
