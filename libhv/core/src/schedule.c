@@ -135,6 +135,8 @@ void hv_schedule(void)
     if (now >= core_power_deadline)
         core_finish(0);
     run_timers(p, now);
+    /* Waking timers' vCPUs told the scheduler a later time: catch up. */
+    now = hv_now();
     p->need_resched = false;
     rc = hv_sched_pick(&p->sched, now, &dec);
     if (rc != HV_OK)
