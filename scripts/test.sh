@@ -3,7 +3,8 @@
 #   1. the host build (build/): all suites -- unit, lint, baremetal, install;
 #   2. the sanitizer build (build-asan/): unit and xsa suites under
 #      ASan+UBSan;
-#   3. the fuzz build (build-fuzz/, clang): short libFuzzer runs.
+#   3. the fuzz build (build-fuzz/, clang): short libFuzzer runs;
+#   4. the x86_64 bare-metal build (build-x86/): images booted in QEMU.
 # Ends with the line "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,9 @@ if ls tests/fuzz/*/meson.build >/dev/null 2>&1; then
     CC=clang run_suite fuzz build-fuzz -Dfuzz=true -Dexamples=false \
         -- --suite fuzz
 fi
+
+run_suite x86_64 build-x86 --cross-file meson/cross/x86_64-elf.ini \
+    -- --suite qemu --num-processes 2
 
 python3 scripts/count-results.py "${logs[@]}" || status=1
 exit $status
