@@ -68,7 +68,6 @@ static void apic_write(unsigned int reg, uint32_t v)
     lapic[reg / 4] = v;
 }
 
-void x86_time_mark_boot(void);
 void x86_time_mark_boot(void)
 {
     tsc_at_boot = rdtsc();

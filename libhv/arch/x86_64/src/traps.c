@@ -165,7 +165,6 @@ void x86_trap(struct x86_regs *r)
     }
 }
 
-void x86_thread_returned(uint64_t entry);
 void x86_thread_returned(uint64_t entry)
 {
     hv_panic("x86_64: thread entry %016lx returned", (unsigned long)entry);

@@ -113,6 +113,12 @@ extern char __image_start[], __image_end[], __bss_start[], __bss_end[];
 /* boot.S -> setup.c */
 HV_NORETURN void x86_start(uint32_t magic, uint32_t info_pa);
 
+/* time.c: the clock's zero, taken first thing in x86_start */
+void x86_time_mark_boot(void);
+
+/* entry.S -> traps.c: a thread's entry function returned */
+void x86_thread_returned(uint64_t entry);
+
 /* serial.c */
 void x86_serial_init(void);
 void x86_printf(const char *fmt, ...) HV_PRINTF(1, 2);
