@@ -121,6 +121,12 @@ void x86_thread_returned(uint64_t entry);
 
 /* serial.c */
 void x86_serial_init(void);
+/*
+ * One byte from the console's input (COM1), or -1 when none is waiting.
+ * Never blocks; any context. Not (yet) in <hv/arch.h>: the debugger of
+ * issue 7 needs it there (see docs/arch-x86_64.md).
+ */
+int arch_console_getc(void);
 void x86_printf(const char *fmt, ...) HV_PRINTF(1, 2);
 
 /* gdt.c */
