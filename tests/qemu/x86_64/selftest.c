@@ -16,6 +16,8 @@
  * instead of the tests (the fault test); "fault=df" raises #UD with the
  * stack pointer at an unmapped address, so that delivering it faults and
  * the CPU raises a double fault, which must arrive on its own IST stack;
+ * "fault=nx" calls a function through its direct-map alias, which must
+ * fault (instruction fetch from a no-execute page);
  * "ram=N" says QEMU was given N MiB (default 256): the memory map must report
  * between N - 64 and N MiB of RAM, and the last RAM byte must be reachable
  * through the direct map (above 4 GiB that is the port's extension of the boot
@@ -453,6 +455,13 @@ void hv_main(const struct hv_boot_info *bi)
     if (cmdline_has(bi->cmdline, "fault=df")) {
         say("selftest: raising #UD on an unmapped stack\n");
         __asm__ __volatile__("movabs $0xdead0000, %%rsp\n\tud2" : : : "memory");
+    }
+    if (cmdline_has(bi->cmdline, "fault=nx")) {
+        uintptr_t alias = bi->directmap + (uintptr_t)bi->image_start +
+                          ((uintptr_t)&test_irq_flag - (uintptr_t)IMAGE_OFFSET -
+                           (uintptr_t)bi->image_start);
+        say("selftest: calling test_irq_flag through the direct map\n");
+        ((void (*)(void))alias)();
     }
     if (cmdline_has(bi->cmdline, "serial-echo"))
         test_serial_echo();
