@@ -3,13 +3,15 @@
 
 run_qemu.py [--timeout S] [--status N] [--expect REGEX]... [--forbid REGEX]...
             [--memory MIB] [--no-debug-exit] [--time-to REGEX] [--log FILE]
-            -- QEMU [QEMU ARGS...]
+            [--input TEXT [--input-after REGEX]] -- QEMU [QEMU ARGS...]
 
 Adds the options every test run needs (no display, serial on stdio, no
 monitor, no reboot, isa-debug-exit at 0xf4 unless --no-debug-exit, 256 MiB
 or --memory) and runs QEMU with a hard timeout: a hung guest is killed,
 never waited for. --time-to prints the wall time from starting QEMU to the
-first serial line matching REGEX (a measurement, never a pass criterion). Passes when QEMU
+first serial line matching REGEX (a measurement, never a pass criterion).
+--input types TEXT (with \\n for a newline) on the serial line, once a
+line matching --input-after has appeared (at once without it). Passes when QEMU
 exits with status N (isa-debug-exit gives (v << 1) | 1 for a write of v),
 every --expect regex matches a line, in the order given (each after the
 line matched by the one before), and no --forbid regex matches any line.
@@ -27,13 +29,15 @@ COMMON = ["-display", "none", "-serial", "stdio", "-monitor", "none",
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 
-def reader(stream, chunks):
-    """Collect QEMU's output as (arrival time, bytes) pairs."""
+def reader(stream, chunks, feed):
+    """Collect QEMU's output as (arrival time, bytes) pairs; feed() is
+    called with the output so far after each chunk."""
     while True:
         data = stream.read1(65536)
         if not data:
             return
         chunks.append((time.monotonic(), data))
+        feed(b"".join(c for _, c in chunks))
 
 
 def main():
@@ -45,6 +49,8 @@ def main():
     ap.add_argument("--memory", type=int, default=256)
     ap.add_argument("--no-debug-exit", action="store_true")
     ap.add_argument("--time-to")
+    ap.add_argument("--input")
+    ap.add_argument("--input-after")
     ap.add_argument("--log")
     ap.add_argument("qemu", nargs=argparse.REMAINDER)
     args = ap.parse_args()
@@ -57,10 +63,29 @@ def main():
     cmd = cmd[:1] + COMMON + extra + cmd[1:]
 
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE if args.input else subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     chunks = []
-    thread = threading.Thread(target=reader, args=(proc.stdout, chunks))
+    pending = [args.input.replace("\\n", "\n").encode()] if args.input else []
+    trigger = re.compile(args.input_after) if args.input_after else None
+
+    def feed(out):
+        if not pending:
+            return
+        if trigger:
+            text = out.decode("utf-8", "replace").replace("\r", "")
+            if not any(trigger.search(l) for l in text.split("\n")[:-1]):
+                return
+        try:
+            proc.stdin.write(pending.pop())
+            proc.stdin.flush()
+        except OSError:
+            pass
+
+    feed(b"")
+    thread = threading.Thread(target=reader,
+                              args=(proc.stdout, chunks, feed))
     thread.start()
     timed_out = False
     try:

@@ -16,6 +16,8 @@
  * instead of the tests (the fault test); "fault=df" raises #UD with the
  * stack pointer at an unmapped address, so that delivering it faults and
  * the CPU raises a double fault, which must arrive on its own IST stack;
+ * "fault=nx" calls a function through its direct-map alias, which must
+ * fault (instruction fetch from a no-execute page);
  * "ram=N" says QEMU was given N MiB (default 256): the memory map must report
  * between N - 64 and N MiB of RAM, and the last RAM byte must be reachable
  * through the direct map (above 4 GiB that is the port's extension of the boot
@@ -26,6 +28,8 @@
 /* Port-internal, declared here to test the parser with hostile input. */
 int x86_multiboot_parse(uint32_t magic, uint64_t info_pa,
                         struct hv_boot_info *bi);
+/* Port extension (serial input), proposed for <hv/arch.h>. */
+int arch_console_getc(void);
 
 #define MB1_MAGIC    0x2badb002u
 #define MB2_MAGIC    0x36d76289u
@@ -146,6 +150,30 @@ static void print_boot_info(const struct hv_boot_info *bi)
         say("module %u: %#lx+%lu cmdline=\"%s\" first line \"%s\"\n", i,
             (unsigned long)m->base, (unsigned long)m->size, m->cmdline, first);
     }
+}
+
+/* ---- serial input ---- */
+
+static void test_serial_echo(void)
+{
+    char line[64];
+    size_t n = 0;
+    say("serial: type a line\n");
+    hv_time_t give_up = arch_time_now() + HV_SEC(10);
+    while (arch_time_now() < give_up) {
+        int c = arch_console_getc();
+        if (c < 0)
+            continue;
+        if (c == '\n' || c == '\r')
+            break;
+        if (n + 1 < sizeof(line))
+            line[n++] = (char)c;
+    }
+    line[n] = 0;
+    say("serial: got \"%s\"\n", line);
+    CHECK(n > 0);
+    CHECK(arch_console_getc() <
+          0); /* nothing after the line: no phantom bytes */
 }
 
 /* ---- interrupt flag ---- */
@@ -428,6 +456,15 @@ void hv_main(const struct hv_boot_info *bi)
         say("selftest: raising #UD on an unmapped stack\n");
         __asm__ __volatile__("movabs $0xdead0000, %%rsp\n\tud2" : : : "memory");
     }
+    if (cmdline_has(bi->cmdline, "fault=nx")) {
+        uintptr_t alias = bi->directmap + (uintptr_t)bi->image_start +
+                          ((uintptr_t)&test_irq_flag - (uintptr_t)IMAGE_OFFSET -
+                           (uintptr_t)bi->image_start);
+        say("selftest: calling test_irq_flag through the direct map\n");
+        ((void (*)(void))alias)();
+    }
+    if (cmdline_has(bi->cmdline, "serial-echo"))
+        test_serial_echo();
     test_irq_flag();
     test_time();
     test_timer();

@@ -23,8 +23,6 @@
 #define X86_DIRECTMAP_VIRT 0xffff830000000000
 /* What the boot code maps of the direct map (4 GiB, 2 MiB pages). */
 #define X86_DIRECTMAP_BOOT_SIZE 0x100000000
-/* Xen's DIRECTMAP_SIZE: 5 TiB. The direct map never grows beyond this. */
-#define X86_DIRECTMAP_MAX 0x50000000000
 
 /* Page-table indices of the two ranges (checked in boot.S). */
 #define X86_IMAGE_L4     261

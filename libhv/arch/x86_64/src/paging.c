@@ -13,6 +13,14 @@
  * All mappings use 2 MiB pages: 1 GiB pages are not available on every
  * CPU (QEMU's qemu64 model lacks pdpe1gb). x86_map_uncached() marks the
  * 2 MiB direct-map page holding a device (the local APIC) uncacheable.
+ *
+ * When the CPU has NX (cpuid 0x80000001 edx bit 20), EFER.NXE is enabled
+ * and the whole direct map becomes no-execute: nothing runs from there
+ * (the image runs from its own mapping), so code written into memory
+ * reached through the direct map, such as a thread's stack, cannot be
+ * executed. This can only happen after the identity map is gone, because
+ * that map shared the direct map's page directories and the first 64-bit
+ * instructions ran through it.
  */
 #include "x86.h"
 
@@ -22,6 +30,10 @@
 #define PTE_PCD       0x10ull
 #define PTE_PS        0x80ull
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
+
+#define PTE_NX   (1ull << 63)
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE (1ull << 11)
 
 #define DIRECTMAP_EXTRA_GIB 12
 
@@ -43,9 +55,24 @@ static uint64_t *directmap_l3(void)
     return x86_phys_to_virt(x86_l4_table[X86_DIRECTMAP_L4] & PTE_ADDR_MASK);
 }
 
+static uint64_t nx_bit;
+
 void x86_paging_init(const struct hv_boot_info *bi)
 {
     x86_l4_table[0] = 0;
+    flush_tlb();
+
+    uint32_t a, b, c, d;
+    cpuid(0x80000000u, &a, &b, &c, &d);
+    if (a >= 0x80000001u) {
+        cpuid(0x80000001u, &a, &b, &c, &d);
+        if (d & (1u << 20)) {
+            wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+            nx_bit = PTE_NX;
+            for (unsigned int i = 0; i < HV_ARRAY_SIZE(l2_directmap); i++)
+                l2_directmap[i] |= PTE_NX;
+        }
+    }
 
     uint64_t image_bytes = (uint64_t)(uintptr_t)(__image_end - __image_start);
     for (uint64_t i = HV_ALIGN_UP(image_bytes, 0x200000ull) >> 21;
@@ -63,7 +90,8 @@ void x86_paging_init(const struct hv_boot_info *bi)
     for (unsigned int n = 0; n < DIRECTMAP_EXTRA_GIB && (gib << 30) < ram_end;
          n++, gib++) {
         for (uint64_t j = 0; j < 512; j++)
-            extra_pd[n][j] = ((gib << 30) + (j << 21)) | PTE_P | PTE_W | PTE_PS;
+            extra_pd[n][j] =
+                ((gib << 30) + (j << 21)) | PTE_P | PTE_W | PTE_PS | nx_bit;
         l3[gib] = x86_image_to_phys(extra_pd[n]) | PTE_P | PTE_W;
         x86_directmap_end = (gib + 1) << 30;
     }

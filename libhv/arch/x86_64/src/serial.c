@@ -7,6 +7,11 @@
  * that is what a hypervisor console is for. A line feed goes out as CR LF
  * so a terminal shows lines. The wait for the transmitter is bounded, so
  * a machine without a UART at 0x3f8 (LSR reads 0xff) never hangs here.
+ *
+ * Input is polled too (arch_console_getc): the core's debugger asks for a
+ * byte from its idle loop or its prompt. An absent UART reads as 0xff in
+ * every register, which would look like an endless stream of 0xff bytes;
+ * the init probes the scratch register to tell, and input is then off.
  */
 #include "x86.h"
 
@@ -19,11 +24,17 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define UART_SCR 7
 
+#define LSR_DR   0x01 /* a received byte is waiting */
 #define LSR_THRE 0x20
+
+static bool uart_present;
 
 void x86_serial_init(void)
 {
+    outb(COM1 + UART_SCR, 0x5a);
+    uart_present = inb(COM1 + UART_SCR) == 0x5a;
     outb(COM1 + UART_IER, 0x00); /* no interrupts */
     outb(COM1 + UART_LCR, 0x80); /* DLAB: divisor follows */
     outb(COM1 + UART_DLL, 1);    /* 115200 / 1 */
@@ -49,6 +60,13 @@ void arch_console_write(const char *s, size_t n)
             serial_putc('\r');
         serial_putc(s[i]);
     }
+}
+
+int arch_console_getc(void)
+{
+    if (!uart_present || !(inb(COM1 + UART_LSR) & LSR_DR))
+        return -1;
+    return inb(COM1 + UART_THR); /* the receive buffer, same offset */
 }
 
 void x86_printf(const char *fmt, ...)

@@ -11,8 +11,6 @@
  */
 #include "x86.h"
 
-void x86_time_mark_boot(void);
-
 static struct hv_boot_info boot_info;
 
 void x86_start(uint32_t magic, uint32_t info_pa)

@@ -68,7 +68,6 @@ static void apic_write(unsigned int reg, uint32_t v)
     lapic[reg / 4] = v;
 }
 
-void x86_time_mark_boot(void);
 void x86_time_mark_boot(void)
 {
     tsc_at_boot = rdtsc();
@@ -98,6 +97,9 @@ void x86_apic_init(void)
         hv_panic("x86_64: this CPU has no local APIC");
 
     uint64_t base_msr = rdmsr(MSR_APIC_BASE);
+    if (base_msr & (1u << 10))
+        hv_panic("x86_64: the firmware left the local APIC in x2APIC mode, "
+                 "which this port does not drive yet");
     uint64_t base = base_msr & 0x000ffffffffff000ull;
     if (base + 4096 > x86_directmap_end)
         hv_panic("x86_64: local APIC at %#lx is outside the direct map",

@@ -20,9 +20,11 @@
  * The backtrace follows saved frame pointers (the image is built with
  * -fno-omit-frame-pointer): [rbp] holds the caller's rbp and [rbp + 8] the
  * return address. Every rbp is checked to lie inside memory the hypervisor
- * maps (the image or the direct map), to be aligned and to grow upwards,
- * and the walk stops after 16 frames, so a corrupted chain ends the trace
- * instead of faulting. Addresses resolve with `addr2line -e <image>.elf64`.
+ * maps (the image or the direct map) and to be aligned, and the walk stops
+ * after 16 frames, so a corrupted chain ends the trace instead of faulting.
+ * (The chain may go from one stack to another, for example from a #DF's
+ * IST stack to the stack it interrupted, so no direction is required.)
+ * Addresses resolve with `addr2line -e <image>.elf64`.
  */
 #include "x86.h"
 
@@ -85,8 +87,8 @@ void x86_backtrace(uint64_t rbp)
             return;
         x86_printf("  [%2u] %016lx\n", depth, (unsigned long)ret);
         uint64_t next = frame[0];
-        if (next != 0 && next <= rbp) {
-            x86_printf("  (frame chain goes down, stopped)\n");
+        if (next == rbp) {
+            x86_printf("  (frame points to itself, stopped)\n");
             return;
         }
         rbp = next;
@@ -165,7 +167,6 @@ void x86_trap(struct x86_regs *r)
     }
 }
 
-void x86_thread_returned(uint64_t entry);
 void x86_thread_returned(uint64_t entry)
 {
     hv_panic("x86_64: thread entry %016lx returned", (unsigned long)entry);

@@ -113,8 +113,20 @@ extern char __image_start[], __image_end[], __bss_start[], __bss_end[];
 /* boot.S -> setup.c */
 HV_NORETURN void x86_start(uint32_t magic, uint32_t info_pa);
 
+/* time.c: the clock's zero, taken first thing in x86_start */
+void x86_time_mark_boot(void);
+
+/* entry.S -> traps.c: a thread's entry function returned */
+void x86_thread_returned(uint64_t entry);
+
 /* serial.c */
 void x86_serial_init(void);
+/*
+ * One byte from the console's input (COM1), or -1 when none is waiting.
+ * Never blocks; any context. Not (yet) in <hv/arch.h>: the debugger of
+ * issue 7 needs it there (see docs/arch-x86_64.md).
+ */
+int arch_console_getc(void);
 void x86_printf(const char *fmt, ...) HV_PRINTF(1, 2);
 
 /* gdt.c */

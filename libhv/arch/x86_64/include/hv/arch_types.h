@@ -49,6 +49,9 @@ struct arch_vcpu {
     uint64_t gs_base_user;
 };
 
+/* entry.S's arch_context_switch reads and writes rsp at offset 0. */
+HV_STATIC_ASSERT(offsetof(struct arch_vcpu, rsp) == 0, "entry.S uses rsp at 0");
+
 HV_EXTERN_C_END
 
 #endif /* HV_ARCH_TYPES_H */
