@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#define IP4(a, b, c, d)                                                    \
-    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |     \
+#define IP4(a, b, c, d)                                               \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | \
      (uint32_t)(d))
 
 #define BUF_CAP 2048
@@ -44,8 +44,8 @@ static inline uint16_t get16(const uint8_t *p)
 
 static inline uint32_t get32(const uint8_t *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-           (uint32_t)p[2] << 8 | p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
 }
 
 /* RFC 1071 checksum, inverted, computed the slow obvious way. */
@@ -69,8 +69,8 @@ static inline struct hv_vsw_mac mac_of(uint8_t last)
 static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 /* Ethernet header; vid < 0 means untagged. Returns the L3 offset. */
-static inline size_t put_eth(uint8_t *f, const uint8_t *dst,
-                             const uint8_t *src, int vid, uint16_t type)
+static inline size_t put_eth(uint8_t *f, const uint8_t *dst, const uint8_t *src,
+                             int vid, uint16_t type)
 {
     memcpy(f, dst, 6);
     memcpy(f + 6, src, 6);
@@ -99,10 +99,9 @@ static inline void put_ip(uint8_t *ip, uint8_t proto, uint32_t src,
 }
 
 /* An IPv4/UDP (or TCP) frame with `payload` zero bytes; returns length. */
-static inline size_t make_l4(uint8_t *f, const uint8_t *dst,
-                             const uint8_t *src, int vid, uint8_t proto,
-                             uint32_t sip, uint32_t dip, uint16_t sport,
-                             uint16_t dport, size_t payload)
+static inline size_t make_l4(uint8_t *f, const uint8_t *dst, const uint8_t *src,
+                             int vid, uint8_t proto, uint32_t sip, uint32_t dip,
+                             uint16_t sport, uint16_t dport, size_t payload)
 {
     size_t l3 = put_eth(f, dst, src, vid, 0x0800);
     size_t l4len = (proto == 6 ? 20 : 8) + payload;
@@ -235,8 +234,7 @@ static inline void fx_free(struct fx *x)
 static inline void fx_send(struct fx *x, unsigned int port, unsigned int n,
                            hv_time_t now)
 {
-    assert_int_equal(hv_vsw_input(x->sw, port, x->pkt, n, now, &x->b),
-                     HV_OK);
+    assert_int_equal(hv_vsw_input(x->sw, port, x->pkt, n, now, &x->b), HV_OK);
     assert_int_equal(x->b.consumed, n);
 }
 

@@ -24,8 +24,8 @@ static void test_arp_for_switch(void **state)
     struct fx *x = setup(true);
     struct hv_vsw_mac m0 = mac_of(0);
     const uint8_t z[6] = {0};
-    x->pkt[0].len = (uint16_t)make_arp(x->buf[0], BCAST, m0.b, -1, 1, m0.b,
-                                       G(0), z, SW_IP);
+    x->pkt[0].len =
+        (uint16_t)make_arp(x->buf[0], BCAST, m0.b, -1, 1, m0.b, G(0), z, SW_IP);
     fx_send(x, 0, 1, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << 0);
     assert_int_equal(x->pkt[0].len, 42);
@@ -59,9 +59,9 @@ static void test_proxy_arp(void **state)
     x->pkt[0].len = (uint16_t)make_arp(x->buf[0], BCAST, ext, -1, 1, ext,
                                        IP4(10, 0, 0, 200), z, G(2));
     /* for an unknown address: flooded */
-    x->pkt[1].len = (uint16_t)make_arp(x->buf[1], BCAST, ext, -1, 1, ext,
-                                       IP4(10, 0, 0, 200), z,
-                                       IP4(10, 0, 0, 99));
+    x->pkt[1].len =
+        (uint16_t)make_arp(x->buf[1], BCAST, ext, -1, 1, ext,
+                           IP4(10, 0, 0, 200), z, IP4(10, 0, 0, 99));
     fx_send(x, UPLINK, 2, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << UPLINK);
     assert_memory_equal(x->buf[0], ext, 6);
@@ -74,23 +74,23 @@ static void test_proxy_arp(void **state)
     assert_int_equal(fx_dest(x, 1), 0x0full);
 
     /* a probe for its own address (spa 0) is not answered by the switch */
-    x->pkt[0].len = (uint16_t)make_arp(x->buf[0], BCAST, m0.b, -1, 1, m0.b, 0,
-                                       z, G(0));
+    x->pkt[0].len =
+        (uint16_t)make_arp(x->buf[0], BCAST, m0.b, -1, 1, m0.b, 0, z, G(0));
     fx_send(x, 0, 1, 0);
     assert_int_equal(fx_dest(x, 0), 0x0eull | 1ull << UPLINK);
     /* ARP replies are forwarded like any unicast */
-    x->pkt[0].len = (uint16_t)make_arp(x->buf[0], m2.b, m0.b, -1, 2, m0.b,
-                                       G(0), m2.b, G(2));
+    x->pkt[0].len = (uint16_t)make_arp(x->buf[0], m2.b, m0.b, -1, 2, m0.b, G(0),
+                                       m2.b, G(2));
     fx_send(x, 0, 1, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << 2);
     fx_free(x);
 
     /* proxy ARP off: guest addresses are flooded, the switch's answered */
     x = setup(false);
-    x->pkt[0].len = (uint16_t)make_arp(x->buf[0], BCAST, m0.b, -1, 1, m0.b,
-                                       G(0), z, G(2));
-    x->pkt[1].len = (uint16_t)make_arp(x->buf[1], BCAST, m0.b, -1, 1, m0.b,
-                                       G(0), z, SW_IP);
+    x->pkt[0].len =
+        (uint16_t)make_arp(x->buf[0], BCAST, m0.b, -1, 1, m0.b, G(0), z, G(2));
+    x->pkt[1].len =
+        (uint16_t)make_arp(x->buf[1], BCAST, m0.b, -1, 1, m0.b, G(0), z, SW_IP);
     fx_send(x, 0, 2, 0);
     assert_int_equal(fx_dest(x, 0), 0x0eull | 1ull << UPLINK);
     assert_int_equal(fx_dest(x, 1), 1ull << 0);
@@ -151,18 +151,28 @@ static void build_expected(uint8_t *e, const struct seg *s, size_t n)
 }
 
 /* The fields every reply shares (Ethernet source, IP, UDP, BOOTP). */
-#define COMMON_SEGS                                                       \
-    {6, 6, {0x02, 0, 0, 0, 0, 0xfe}}, {12, 2, {0x08, 0x00}},              \
-        {14, 10, {0x45, 0, 0x01, 0x48, 0, 0, 0, 0, 64, 17}},              \
-        {26, 4, {10, 0, 0, 1}},                                           \
-        {34, 6, {0x00, 0x43, 0x00, 0x44, 0x01, 0x34}},                    \
-        {42, 8, {2, 1, 6, 0, 0x39, 0x03, 0xf3, 0x26}},                    \
-        {70, 6, {0x02, 0, 0, 0, 0, 0x00}}, {278, 4, {0x63, 0x82, 0x53, 0x63}}
+#define COMMON_SEGS                                                            \
+    {6, 6, {0x02, 0, 0, 0, 0, 0xfe}}, {12, 2, {0x08, 0x00}},                   \
+        {14, 10, {0x45, 0, 0x01, 0x48, 0, 0, 0, 0, 64, 17}},                   \
+        {26, 4, {10, 0, 0, 1}}, {34, 6, {0x00, 0x43, 0x00, 0x44, 0x01, 0x34}}, \
+        {42, 8, {2, 1, 6, 0, 0x39, 0x03, 0xf3, 0x26}},                         \
+        {70, 6, {0x02, 0, 0, 0, 0, 0x00}},                                     \
+    {                                                                          \
+        278, 4,                                                                \
+        {                                                                      \
+            0x63, 0x82, 0x53, 0x63                                             \
+        }                                                                      \
+    }
 
-#define LEASE_SEGS                                                        \
-    {291, 6, {51, 4, 0, 0, 0x0e, 0x10}},                                  \
-        {297, 6, {1, 4, 255, 255, 255, 0}}, {303, 6, {3, 4, 10, 0, 0, 1}}, \
-        {309, 6, {6, 4, 10, 0, 0, 53}}, {315, 1, {255}}
+#define LEASE_SEGS                                                           \
+    {291, 6, {51, 4, 0, 0, 0x0e, 0x10}}, {297, 6, {1, 4, 255, 255, 255, 0}}, \
+        {303, 6, {3, 4, 10, 0, 0, 1}}, {309, 6, {6, 4, 10, 0, 0, 53}},       \
+    {                                                                        \
+        315, 1,                                                              \
+        {                                                                    \
+            255                                                              \
+        }                                                                    \
+    }
 
 static void test_dhcp_exchange(void **state)
 {
@@ -178,11 +188,11 @@ static void test_dhcp_exchange(void **state)
     assert_int_equal(x->pkt[0].len, 342);
     const struct seg offer[] = {
         COMMON_SEGS,
-        {0, 6, {0x02, 0, 0, 0, 0, 0x00}},  /* to the client's MAC */
-        {30, 4, {10, 0, 0, 10}},           /* to yiaddr */
-        {58, 4, {10, 0, 0, 10}},           /* yiaddr */
-        {282, 3, {53, 1, 2}},              /* DHCPOFFER */
-        {285, 6, {54, 4, 10, 0, 0, 1}},    /* server id */
+        {0, 6, {0x02, 0, 0, 0, 0, 0x00}}, /* to the client's MAC */
+        {30, 4, {10, 0, 0, 10}},          /* to yiaddr */
+        {58, 4, {10, 0, 0, 10}},          /* yiaddr */
+        {282, 3, {53, 1, 2}},             /* DHCPOFFER */
+        {285, 6, {54, 4, 10, 0, 0, 1}},   /* server id */
         LEASE_SEGS,
     };
     build_expected(e, offer, sizeof(offer) / sizeof(offer[0]));
@@ -202,9 +212,9 @@ static void test_dhcp_exchange(void **state)
         COMMON_SEGS,
         {0, 6, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
         {30, 4, {255, 255, 255, 255}},
-        {52, 2, {0x80, 0x00}},          /* flags echoed */
+        {52, 2, {0x80, 0x00}}, /* flags echoed */
         {58, 4, {10, 0, 0, 10}},
-        {282, 3, {53, 1, 5}},           /* DHCPACK */
+        {282, 3, {53, 1, 5}}, /* DHCPACK */
         {285, 6, {54, 4, 10, 0, 0, 1}},
         LEASE_SEGS,
     };

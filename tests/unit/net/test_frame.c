@@ -25,8 +25,8 @@ static void test_udp_untagged(void **state)
     uint8_t f[128];
     struct hv_vsw_hdr h;
     enum hv_vsw_drop why;
-    size_t n = make_udp(f, B, A, IP4(10, 0, 0, 11), IP4(10, 0, 0, 12), 1234,
-                        53);
+    size_t n =
+        make_udp(f, B, A, IP4(10, 0, 0, 11), IP4(10, 0, 0, 12), 1234, 53);
     assert_int_equal(n, 14 + 20 + 8 + 18);
     assert_int_equal(parse(f, n, &h, &why), HV_OK);
     assert_int_equal(h.l3, 14);
@@ -50,8 +50,8 @@ static void test_tcp_tagged(void **state)
     uint8_t f[128];
     struct hv_vsw_hdr h;
     enum hv_vsw_drop why;
-    size_t n = make_l4(f, B, A, 42, 6, IP4(1, 2, 3, 4), IP4(5, 6, 7, 8), 80,
-                       4000, 0);
+    size_t n =
+        make_l4(f, B, A, 42, 6, IP4(1, 2, 3, 4), IP4(5, 6, 7, 8), 80, 4000, 0);
     assert_int_equal(parse(f, n, &h, &why), HV_OK);
     assert_int_equal(h.tagged, 1);
     assert_int_equal(h.vid, 42);
@@ -68,8 +68,8 @@ static void test_arp_and_other(void **state)
     uint8_t f[128];
     struct hv_vsw_hdr h;
     enum hv_vsw_drop why;
-    size_t n = make_arp(f, BCAST, A, -1, 1, A, IP4(10, 0, 0, 11), B,
-                        IP4(10, 0, 0, 1));
+    size_t n =
+        make_arp(f, BCAST, A, -1, 1, A, IP4(10, 0, 0, 11), B, IP4(10, 0, 0, 1));
     assert_int_equal(parse(f, n, &h, &why), HV_OK);
     assert_int_equal(h.l3_kind, HV_VSW_L3_ARP);
     assert_int_equal(h.arp_op, 1);

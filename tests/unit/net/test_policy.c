@@ -24,18 +24,14 @@ static void test_spoof_mac_and_ip(void **state)
     struct fx *x = setup4();
     struct hv_vsw_mac m0 = mac_of(0), m1 = mac_of(1), m2 = mac_of(2);
     /* guest 0 honest */
-    x->pkt[0].len = (uint16_t)make_udp(x->buf[0], m1.b, m0.b, G(0), G(1),
-                                       1, 2);
+    x->pkt[0].len = (uint16_t)make_udp(x->buf[0], m1.b, m0.b, G(0), G(1), 1, 2);
     /* guest 0 pretending to be guest 2 (MAC) */
-    x->pkt[1].len = (uint16_t)make_udp(x->buf[1], m1.b, m2.b, G(0), G(1),
-                                       1, 2);
+    x->pkt[1].len = (uint16_t)make_udp(x->buf[1], m1.b, m2.b, G(0), G(1), 1, 2);
     /* guest 0 with its MAC but guest 2's IPv4 */
-    x->pkt[2].len = (uint16_t)make_udp(x->buf[2], m1.b, m0.b, G(2), G(1),
-                                       1, 2);
+    x->pkt[2].len = (uint16_t)make_udp(x->buf[2], m1.b, m0.b, G(2), G(1), 1, 2);
     /* guest 0 with a made-up MAC */
-    x->pkt[3].len = (uint16_t)make_raw(x->buf[3], m1.b,
-                                       (const uint8_t[6]){2, 9, 9, 9, 9, 9},
-                                       -1, 0x88b5, 60);
+    x->pkt[3].len = (uint16_t)make_raw(
+        x->buf[3], m1.b, (const uint8_t[6]){2, 9, 9, 9, 9, 9}, -1, 0x88b5, 60);
     /* source 0.0.0.0 that is not DHCP */
     x->pkt[4].len =
         (uint16_t)make_udp(x->buf[4], BCAST, m0.b, 0, 0xffffffffu, 68, 69);
@@ -66,16 +62,16 @@ static void test_spoof_arp(void **state)
     struct hv_vsw_mac m0 = mac_of(0), m2 = mac_of(2);
     const uint8_t z[6] = {0};
     /* sender hardware address not the port's */
-    x->pkt[0].len = (uint16_t)make_arp(x->buf[0], BCAST, m0.b, -1, 2, m2.b,
-                                       G(0), z, G(1));
+    x->pkt[0].len =
+        (uint16_t)make_arp(x->buf[0], BCAST, m0.b, -1, 2, m2.b, G(0), z, G(1));
     /* sender protocol address of another guest (cache poisoning) */
-    x->pkt[1].len = (uint16_t)make_arp(x->buf[1], BCAST, m0.b, -1, 2, m0.b,
-                                       G(2), z, G(1));
+    x->pkt[1].len =
+        (uint16_t)make_arp(x->buf[1], BCAST, m0.b, -1, 2, m0.b, G(2), z, G(1));
     /* honest gratuitous ARP and an RFC 5227 probe */
-    x->pkt[2].len = (uint16_t)make_arp(x->buf[2], BCAST, m0.b, -1, 1, m0.b,
-                                       G(0), z, G(0));
-    x->pkt[3].len = (uint16_t)make_arp(x->buf[3], BCAST, m0.b, -1, 1, m0.b, 0,
-                                       z, G(0));
+    x->pkt[2].len =
+        (uint16_t)make_arp(x->buf[2], BCAST, m0.b, -1, 1, m0.b, G(0), z, G(0));
+    x->pkt[3].len =
+        (uint16_t)make_arp(x->buf[3], BCAST, m0.b, -1, 1, m0.b, 0, z, G(0));
     fx_send(x, 0, 4, 0);
     assert_int_equal(fx_drops(x, 0, HV_VSW_DROP_SPOOF_ARP), 2);
     assert_int_equal(fx_dest(x, 2), 0x0eull | 1ull << UPLINK);
@@ -97,8 +93,8 @@ static void test_dhcp_source_exception(void **state)
     x->pkt[0].len =
         (uint16_t)make_udp(x->buf[0], BCAST, m0.b, 0, 0xffffffffu, 68, 67);
     /* same, but to a unicast IP: refused */
-    x->pkt[1].len = (uint16_t)make_udp(x->buf[1], BCAST, m0.b, 0,
-                                       IP4(10, 0, 0, 1), 68, 67);
+    x->pkt[1].len =
+        (uint16_t)make_udp(x->buf[1], BCAST, m0.b, 0, IP4(10, 0, 0, 1), 68, 67);
     fx_send(x, 0, 2, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << 1);
     assert_int_equal(fx_drops(x, 0, HV_VSW_DROP_SPOOF_IP), 1);
@@ -110,8 +106,7 @@ static void test_uplink_cannot_take_guest_mac(void **state)
     (void)state;
     struct fx *x = setup4();
     struct hv_vsw_mac m2 = mac_of(2);
-    x->pkt[0].len =
-        (uint16_t)make_raw(x->buf[0], BCAST, m2.b, -1, 0x88b5, 60);
+    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], BCAST, m2.b, -1, 0x88b5, 60);
     fx_send(x, UPLINK, 1, 0);
     assert_int_equal(fx_drops(x, UPLINK, HV_VSW_DROP_SPOOF_MAC), 1);
     assert_int_equal(hv_vsw_fdb_lookup(x->sw, &m2, 1, 0), HV_ENOENT);
@@ -130,17 +125,17 @@ static void test_demux_by_ipv4(void **state)
     const uint8_t ext[6] = {0, 0x11, 0x22, 0x33, 0x44, 0x55};
     struct hv_vsw_mac sw = mac_of(SW_MACB), m2 = mac_of(2), m3 = mac_of(3);
     /* to the gateway MAC, for guest 2's address: rewritten, delivered */
-    x->pkt[0].len = (uint16_t)make_udp(x->buf[0], sw.b, ext,
-                                       IP4(8, 8, 8, 8), G(2), 53, 1000);
+    x->pkt[0].len = (uint16_t)make_udp(x->buf[0], sw.b, ext, IP4(8, 8, 8, 8),
+                                       G(2), 53, 1000);
     /* to guest 3's MAC but guest 2's address: refused */
-    x->pkt[1].len = (uint16_t)make_udp(x->buf[1], m3.b, ext,
-                                       IP4(8, 8, 8, 8), G(2), 53, 1000);
+    x->pkt[1].len = (uint16_t)make_udp(x->buf[1], m3.b, ext, IP4(8, 8, 8, 8),
+                                       G(2), 53, 1000);
     /* to guest 2 properly */
-    x->pkt[2].len = (uint16_t)make_udp(x->buf[2], m2.b, ext,
-                                       IP4(8, 8, 8, 8), G(2), 53, 1000);
+    x->pkt[2].len = (uint16_t)make_udp(x->buf[2], m2.b, ext, IP4(8, 8, 8, 8),
+                                       G(2), 53, 1000);
     /* to the switch, not for a guest, not ARP/DHCP: local drop */
-    x->pkt[3].len = (uint16_t)make_udp(x->buf[3], sw.b, ext,
-                                       IP4(8, 8, 8, 8), SW_IP, 53, 1000);
+    x->pkt[3].len = (uint16_t)make_udp(x->buf[3], sw.b, ext, IP4(8, 8, 8, 8),
+                                       SW_IP, 53, 1000);
     fx_send(x, UPLINK, 4, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << 2);
     assert_memory_equal(x->buf[0], m2.b, 6);
@@ -271,10 +266,10 @@ static void test_rules_out_and_default(void **state)
     hv_vsw_rule_init(&r, HV_VSW_DIR_IN); /* it may send anything */
     assert_int_equal(hv_vsw_rule_add(x->sw, 1, &r), 1);
 
-    x->pkt[0].len = (uint16_t)make_l4(x->buf[0], m1.b, m0.b, -1, 6, G(0),
-                                      G(1), 999, 22, 0);
-    x->pkt[1].len = (uint16_t)make_l4(x->buf[1], m1.b, m0.b, -1, 6, G(0),
-                                      G(1), 999, 23, 0);
+    x->pkt[0].len =
+        (uint16_t)make_l4(x->buf[0], m1.b, m0.b, -1, 6, G(0), G(1), 999, 22, 0);
+    x->pkt[1].len =
+        (uint16_t)make_l4(x->buf[1], m1.b, m0.b, -1, 6, G(0), G(1), 999, 23, 0);
     x->pkt[2].len = (uint16_t)make_raw(x->buf[2], BCAST, m0.b, -1, 0x88b5, 60);
     fx_send(x, 0, 3, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << 1);
@@ -284,8 +279,8 @@ static void test_rules_out_and_default(void **state)
     /* egress drops are counted on the egress port */
     assert_int_equal(fx_drops(x, 1, HV_VSW_DROP_RULE), 2);
     /* and guest 1 can send */
-    x->pkt[0].len = (uint16_t)make_l4(x->buf[0], m0.b, m1.b, -1, 6, G(1),
-                                      G(0), 22, 999, 0);
+    x->pkt[0].len =
+        (uint16_t)make_l4(x->buf[0], m0.b, m1.b, -1, 6, G(1), G(0), 22, 999, 0);
     fx_send(x, 1, 1, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << 0);
     fx_free(x);
@@ -311,12 +306,12 @@ static void test_rules_fragments_and_ethertype(void **state)
     r.action = HV_VSW_DROP;
     assert_int_equal(hv_vsw_rule_add(x->sw, 0, &r), 2);
 
-    x->pkt[0].len = (uint16_t)make_l4(x->buf[0], m1.b, m0.b, -1, 6, G(0),
-                                      G(1), 1, 80, 0);
+    x->pkt[0].len =
+        (uint16_t)make_l4(x->buf[0], m1.b, m0.b, -1, 6, G(0), G(1), 1, 80, 0);
     /* a later fragment of the same flow: no ports, so the port rule does
      * not match and the IPv4 drop does */
-    x->pkt[1].len = (uint16_t)make_l4(x->buf[1], m1.b, m0.b, -1, 6, G(0),
-                                      G(1), 1, 80, 0);
+    x->pkt[1].len =
+        (uint16_t)make_l4(x->buf[1], m1.b, m0.b, -1, 6, G(0), G(1), 1, 80, 0);
     uint8_t *ip = x->buf[1] + 14;
     put16(ip + 6, 0x0010);
     put16(ip + 10, 0);

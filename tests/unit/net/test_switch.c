@@ -116,9 +116,9 @@ static void test_input_refusals(void **state)
 {
     (void)state;
     struct fx *x = setup4();
-    x->pkt[0].len = (uint16_t)make_udp(x->buf[0], BCAST, mac_of(0).b,
-                                       IP4(10, 0, 0, 10), IP4(10, 0, 0, 255),
-                                       1, 2);
+    x->pkt[0].len =
+        (uint16_t)make_udp(x->buf[0], BCAST, mac_of(0).b, IP4(10, 0, 0, 10),
+                           IP4(10, 0, 0, 255), 1, 2);
     assert_int_equal(hv_vsw_input(x->sw, 64, x->pkt, 1, 0, &x->b), HV_EINVAL);
     assert_int_equal(hv_vsw_input(x->sw, 7, x->pkt, 1, 0, &x->b), HV_ENOENT);
     assert_int_equal(
@@ -146,26 +146,26 @@ static void test_flood_and_learn(void **state)
     const uint8_t ext[6] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
 
     /* unknown unicast from the uplink floods to every other port */
-    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], mac_of(7).b, ext, -1,
-                                       0x88b5, 60);
+    x->pkt[0].len =
+        (uint16_t)make_raw(x->buf[0], mac_of(7).b, ext, -1, 0x88b5, 60);
     fx_send(x, UPLINK, 1, HV_SEC(1));
     assert_int_equal(fx_dest(x, 0), 0x0full);
-    assert_int_equal(hv_vsw_fdb_lookup(x->sw, (const struct hv_vsw_mac *)ext,
-                                       1, HV_SEC(1)),
-                     UPLINK);
+    assert_int_equal(
+        hv_vsw_fdb_lookup(x->sw, (const struct hv_vsw_mac *)ext, 1, HV_SEC(1)),
+        UPLINK);
     assert_int_equal(hv_vsw_fdb_count(x->sw), 1);
 
     /* guest 2 answers the external host: unicast to the uplink only */
-    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], ext, mac_of(2).b, -1,
-                                       0x88b5, 60);
+    x->pkt[0].len =
+        (uint16_t)make_raw(x->buf[0], ext, mac_of(2).b, -1, 0x88b5, 60);
     fx_send(x, 2, 1, HV_SEC(2));
     assert_int_equal(fx_dest(x, 0), 1ull << UPLINK);
     assert_int_equal(x->out[0].tag_in, 0);
     assert_int_equal(x->out[0].tag_out, 0);
 
     /* the guest's MAC is known now (learned) and even before (static) */
-    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], mac_of(3).b, ext, -1,
-                                       0x88b5, 60);
+    x->pkt[0].len =
+        (uint16_t)make_raw(x->buf[0], mac_of(3).b, ext, -1, 0x88b5, 60);
     fx_send(x, UPLINK, 1, HV_SEC(3));
     assert_int_equal(fx_dest(x, 0), 1ull << 3);
 
@@ -182,8 +182,8 @@ static void test_flood_and_learn(void **state)
     assert_int_equal(fx_dest(x, 0), 0x0dull | 1ull << UPLINK);
 
     /* a unicast to the port it came from goes nowhere */
-    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], mac_of(8).b, ext, -1,
-                                       0x88b5, 60);
+    x->pkt[0].len =
+        (uint16_t)make_raw(x->buf[0], mac_of(8).b, ext, -1, 0x88b5, 60);
     fx_send(x, UPLINK, 1, HV_SEC(5));
     const uint8_t ext2[6] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x66};
     x->pkt[0].len = (uint16_t)make_raw(x->buf[0], ext, ext2, -1, 0x88b5, 60);
@@ -310,8 +310,7 @@ static void test_bounded_eviction(void **state)
     /* removing a port forgets what was learned on it */
     assert_int_equal(hv_vsw_port_remove(x->sw, 0), HV_OK);
     assert_int_equal(hv_vsw_fdb_count(x->sw), 0);
-    assert_int_equal(hv_vsw_fdb_lookup(x->sw, &fresh, 1, HV_SEC(3)),
-                     HV_ENOENT);
+    assert_int_equal(hv_vsw_fdb_lookup(x->sw, &fresh, 1, HV_SEC(3)), HV_ENOENT);
     fx_free(x);
 }
 
@@ -327,9 +326,8 @@ static void test_burst_grouping(void **state)
     const uint8_t dst[5] = {3, 1, 3, 0xff, 1};
     for (unsigned int i = 0; i < 5; i++) {
         struct hv_vsw_mac d = mac_of(dst[i]);
-        x->pkt[i].len = (uint16_t)make_raw(x->buf[i], dst[i] == 0xff ? BCAST
-                                                                     : d.b,
-                                           ext, -1, 0x88b5, 60 + i);
+        x->pkt[i].len = (uint16_t)make_raw(
+            x->buf[i], dst[i] == 0xff ? BCAST : d.b, ext, -1, 0x88b5, 60 + i);
     }
     fx_send(x, UPLINK, 5, 0);
     assert_int_equal(x->b.out_count, 8);
@@ -359,8 +357,8 @@ static void test_partial_progress(void **state)
     (void)state;
     struct fx *x = setup4();
     for (unsigned int i = 0; i < 10; i++)
-        x->pkt[i].len = (uint16_t)make_raw(x->buf[i], BCAST, mac_of(0).b, -1,
-                                           0x88b5, 60);
+        x->pkt[i].len =
+            (uint16_t)make_raw(x->buf[i], BCAST, mac_of(0).b, -1, 0x88b5, 60);
     /* 5 ports up: worst case 5 per frame; room for 12 -> 2 frames */
     x->b.out_cap = 12;
     assert_int_equal(hv_vsw_input(x->sw, 0, x->pkt, 10, 0, &x->b), HV_OK);
@@ -397,8 +395,8 @@ static void test_storm_limit(void **state)
     pc = guest_config(1);
     assert_int_equal(hv_vsw_port_add(x->sw, 1, &pc), HV_OK);
     for (unsigned int i = 0; i < 10; i++)
-        x->pkt[i].len = (uint16_t)make_raw(x->buf[i], BCAST, mac_of(0).b, -1,
-                                           0x88b5, 60);
+        x->pkt[i].len =
+            (uint16_t)make_raw(x->buf[i], BCAST, mac_of(0).b, -1, 0x88b5, 60);
     /* 10 back to back at t=1s: burst of 4 admitted */
     fx_send(x, 0, 10, HV_SEC(1));
     assert_int_equal(x->b.out_count, 4);
@@ -415,14 +413,14 @@ static void test_storm_limit(void **state)
     assert_int_equal(x->b.out_count, 10);
     /* after a long pause, the full burst again (no credit hoarding) */
     for (unsigned int i = 0; i < 10; i++)
-        x->pkt[i].len = (uint16_t)make_raw(x->buf[i], BCAST, mac_of(0).b, -1,
-                                           0x88b5, 60);
+        x->pkt[i].len =
+            (uint16_t)make_raw(x->buf[i], BCAST, mac_of(0).b, -1, 0x88b5, 60);
     fx_send(x, 0, 10, HV_SEC(100));
     assert_int_equal(x->b.out_count, 4);
     /* the other port has no limit */
     for (unsigned int i = 0; i < 10; i++)
-        x->pkt[i].len = (uint16_t)make_raw(x->buf[i], BCAST, mac_of(1).b, -1,
-                                           0x88b5, 60);
+        x->pkt[i].len =
+            (uint16_t)make_raw(x->buf[i], BCAST, mac_of(1).b, -1, 0x88b5, 60);
     fx_send(x, 1, 10, HV_SEC(100));
     assert_int_equal(x->b.out_count, 10);
     fx_free(x);
@@ -433,9 +431,9 @@ static void test_malformed_counted(void **state)
     (void)state;
     struct fx *x = setup4();
     x->pkt[0].len = 10;
-    x->pkt[1].len = (uint16_t)make_udp(x->buf[1], mac_of(1).b, mac_of(0).b,
-                                       IP4(10, 0, 0, 10), IP4(10, 0, 0, 11),
-                                       5, 6);
+    x->pkt[1].len =
+        (uint16_t)make_udp(x->buf[1], mac_of(1).b, mac_of(0).b,
+                           IP4(10, 0, 0, 10), IP4(10, 0, 0, 11), 5, 6);
     x->buf[1][14 + 10] ^= 0x40; /* IP checksum */
     x->pkt[2].len = 1600;
     x->pkt[3].len = (uint16_t)make_raw(x->buf[3], mac_of(1).b, mac_of(0).b,

@@ -42,8 +42,7 @@ static void test_allow_vlan_refusals(void **state)
 {
     (void)state;
     struct fx *x = setup();
-    assert_int_equal(hv_vsw_port_allow_vlan(x->sw, 0, 5, true),
-                     HV_EOPNOTSUPP);
+    assert_int_equal(hv_vsw_port_allow_vlan(x->sw, 0, 5, true), HV_EOPNOTSUPP);
     assert_int_equal(hv_vsw_port_allow_vlan(x->sw, 2, 0, true), HV_EINVAL);
     assert_int_equal(hv_vsw_port_allow_vlan(x->sw, 2, 4095, true), HV_EINVAL);
     assert_int_equal(hv_vsw_port_allow_vlan(x->sw, 9, 5, true), HV_ENOENT);
@@ -165,18 +164,18 @@ static void test_learning_per_vlan(void **state)
     assert_int_equal(hv_vsw_fdb_lookup(x->sw, &h, 10, 0), 2);
     assert_int_equal(hv_vsw_fdb_lookup(x->sw, &h, 20, 0), 3);
     /* guest 0 (VLAN 10) reaches it on port 2, guest 1 (20) on port 3 */
-    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], h.b, mac_of(0).b, -1,
-                                       0x88b5, 60);
+    x->pkt[0].len =
+        (uint16_t)make_raw(x->buf[0], h.b, mac_of(0).b, -1, 0x88b5, 60);
     fx_send(x, 0, 1, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << 2);
-    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], h.b, mac_of(1).b, -1,
-                                       0x88b5, 60);
+    x->pkt[0].len =
+        (uint16_t)make_raw(x->buf[0], h.b, mac_of(1).b, -1, 0x88b5, 60);
     fx_send(x, 1, 1, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << 3);
     /* guest 0 cannot reach guest 1 across VLANs, even by MAC or IP */
-    x->pkt[0].len = (uint16_t)make_udp(x->buf[0], mac_of(1).b, mac_of(0).b,
-                                       IP4(10, 0, 0, 10), IP4(10, 0, 0, 11),
-                                       1, 2);
+    x->pkt[0].len =
+        (uint16_t)make_udp(x->buf[0], mac_of(1).b, mac_of(0).b,
+                           IP4(10, 0, 0, 10), IP4(10, 0, 0, 11), 1, 2);
     fx_send(x, 0, 1, 0);
     assert_int_equal(fx_dest(x, 0) & (1ull << 1), 0);
     fx_free(x);
