@@ -122,7 +122,8 @@ static size_t make_dhcp(uint8_t *f, uint8_t type, bool bcast_flag,
     m[240] = 53;
     m[241] = 1;
     m[242] = type;
-    memcpy(m + 243, opts, opts_len);
+    if (opts_len)
+        memcpy(m + 243, opts, opts_len);
     m[243 + opts_len] = 255;
     put_ip(f + l3, 17, 0, 0xffffffffu, 8 + bootp);
     put16(udp, 68);

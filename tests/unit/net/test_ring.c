@@ -398,15 +398,16 @@ static void *back_thread(void *arg)
     struct duo *d = arg;
     struct hv_vsw_ring_back *b = &d->p->b;
     uint32_t done = 0;
-    struct entry e;
+    uint8_t buf[64]; /* the ring's entry size */
+    struct entry *e = (struct entry *)(void *)buf;
     bool notify, more;
     while (done < THREAD_MSGS) {
         int rc;
-        while ((rc = hv_vsw_ring_get_request(b, &e)) == 1) {
-            if (e.seq != done)
+        while ((rc = hv_vsw_ring_get_request(b, buf)) == 1) {
+            if (e->seq != done)
                 d->error = 1;
-            e.data = e.seq ^ 0xabcdu;
-            if (hv_vsw_ring_put_response(b, &e) != HV_OK)
+            e->data = e->seq ^ 0xabcdu;
+            if (hv_vsw_ring_put_response(b, buf) != HV_OK)
                 d->error = 2;
             done++;
         }
