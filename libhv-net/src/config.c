@@ -187,6 +187,7 @@ int hv_vsw_rule_add(struct hv_vsw *sw, unsigned int port,
         return HV_ENOSPC;
     p->rules[p->rule_count] = *r;
     p->rules[p->rule_count].hits = 0;
+    p->rule_need[p->rule_count] = (uint8_t)vsw_rule_needs(r);
     p->rule_count++;
     refresh(sw);
     return (int)(p->rule_count - 1);

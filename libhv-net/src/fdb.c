@@ -18,6 +18,8 @@
  */
 #include "vsw_impl.h"
 
+#define FDB_VID_FREE 0xffffu /* marks an unused entry: no real VID is */
+
 static uint32_t fdb_hash(const uint8_t *mac, uint16_t vid)
 {
     uint64_t k = (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
@@ -32,8 +34,11 @@ void vsw_fdb_reset(struct hv_vsw *sw)
 {
     for (uint32_t i = 0; i < FDB_BUCKETS; i++)
         sw->fdb_bucket[i] = HV_VSW_NIL;
-    for (uint32_t i = 0; i < HV_VSW_FDB_MAX; i++)
+    for (uint32_t i = 0; i < HV_VSW_FDB_MAX; i++) {
         sw->fdb[i].hash_next = i + 1 < HV_VSW_FDB_MAX ? i + 1 : HV_VSW_NIL;
+        sw->fdb[i].vid = FDB_VID_FREE;
+    }
+    sw->fdb_last = HV_VSW_NIL;
     sw->fdb_free = 0;
     sw->fdb_count = 0;
     sw->lru_head = sw->lru_tail = HV_VSW_NIL;
@@ -87,6 +92,7 @@ static void fdb_delete(struct hv_vsw *sw, uint32_t i)
     }
     *link = e->hash_next;
     lru_unlink(sw, i);
+    e->vid = FDB_VID_FREE;
     e->hash_next = sw->fdb_free;
     sw->fdb_free = i;
     sw->fdb_count--;
@@ -100,7 +106,13 @@ static bool expired(const struct hv_vsw *sw, hv_time_t seen, hv_time_t now)
 void vsw_fdb_learn(struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
                    uint16_t port, hv_time_t now)
 {
-    uint32_t i = fdb_find_index(sw, mac, vid);
+    /* A burst from one port nearly always has one source: try the entry
+     * learned last before hashing. Freed entries carry an impossible VID,
+     * so a stale index never matches. */
+    uint32_t i = sw->fdb_last;
+    if (i >= HV_VSW_FDB_MAX || sw->fdb[i].vid != vid ||
+        !net_mac_eq(sw->fdb[i].mac.b, mac))
+        i = fdb_find_index(sw, mac, vid);
     if (i != HV_VSW_NIL) {
         struct hv_vsw_fdb_entry *e = &sw->fdb[i];
         if (e->port != port) {
@@ -112,6 +124,7 @@ void vsw_fdb_learn(struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
             lru_unlink(sw, i);
             lru_append(sw, i);
         }
+        sw->fdb_last = i;
         return;
     }
     if (sw->fdb_count >= sw->cfg.fdb_capacity) {
@@ -136,6 +149,7 @@ void vsw_fdb_learn(struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
     lru_append(sw, i);
     sw->fdb_count++;
     sw->stats.fdb_learned++;
+    sw->fdb_last = i;
 }
 
 int vsw_fdb_find(const struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,

@@ -43,6 +43,19 @@ uint16_t hv_vsw_csum_partial(const void *data, size_t len, uint32_t sum)
     return (uint16_t)s;
 }
 
+/* Folded sum of an IPv4 header: ten (or more) 16-bit words. */
+static uint16_t ipv4_hdr_sum(const uint8_t *p, size_t ihl)
+{
+    uint32_t s = 0;
+    for (size_t i = 0; i < 20; i += 2)
+        s += (uint32_t)p[i] << 8 | p[i + 1];
+    if (ihl > 20)
+        return hv_vsw_csum_partial(p + 20, ihl - 20, s);
+    s = (s & 0xffffu) + (s >> 16);
+    s = (s & 0xffffu) + (s >> 16);
+    return (uint16_t)s;
+}
+
 static int bad(enum hv_vsw_drop *why, enum hv_vsw_drop reason)
 {
     *why = reason;
@@ -77,7 +90,7 @@ static int parse_ipv4(const uint8_t *p, size_t rem, struct hv_vsw_hdr *h,
         return bad(why, HV_VSW_DROP_BAD_LEN);
     if (total < ihl || total > rem)
         return bad(why, HV_VSW_DROP_BAD_LEN);
-    if (hv_vsw_csum_partial(p, ihl, 0) != 0xffffu)
+    if (ipv4_hdr_sum(p, ihl) != 0xffffu)
         return bad(why, HV_VSW_DROP_BAD_CSUM);
 
     uint16_t frag = net_get16(p + 6);
@@ -127,7 +140,7 @@ int hv_vsw_parse(const void *frame, size_t len, struct hv_vsw_hdr *h,
     if (len < HV_VSW_ETH_HLEN)
         return bad(why, HV_VSW_DROP_TRUNCATED);
 
-    hv_memset(h, 0, sizeof(*h));
+    *h = (struct hv_vsw_hdr){0};
     h->len = (uint16_t)len;
     h->l3 = HV_VSW_ETH_HLEN;
     uint16_t type = net_get16(f + 12);

@@ -56,36 +56,34 @@ bool vsw_spoof_check(const struct hv_vsw_port *p, const uint8_t *f,
     return true;
 }
 
-bool vsw_port_in_vlan(const struct hv_vsw_port *p, uint16_t vid)
+unsigned int vsw_rule_needs(const struct hv_vsw_rule *r)
 {
-    if (p->cfg.vlan_mode == HV_VSW_VLAN_ACCESS)
-        return p->cfg.pvid == vid;
-    if (p->cfg.pvid == vid)
-        return true;
-    return (p->vlans[vid >> 6] >> (vid & 63)) & 1u;
+    unsigned int need = 0;
+    if (r->ip_proto != 0 || r->src_lo != 0 || r->src_hi != 0xffffffffu ||
+        r->dst_lo != 0 || r->dst_hi != 0xffffffffu)
+        need |= VSW_NEED_IP;
+    if (r->sport_lo != 0 || r->sport_hi != 0xffff || r->dport_lo != 0 ||
+        r->dport_hi != 0xffff)
+        need |= VSW_NEED_IP | VSW_NEED_PORTS;
+    return need;
 }
 
-static bool rule_matches(const struct hv_vsw_rule *r,
+static bool rule_matches(const struct hv_vsw_rule *r, unsigned int need,
                          const struct hv_vsw_hdr *h)
 {
     if (r->ethertype != 0 && r->ethertype != h->ethertype)
         return false;
-    bool want_ip = r->ip_proto != 0 || r->src_lo != 0 ||
-                   r->src_hi != 0xffffffffu || r->dst_lo != 0 ||
-                   r->dst_hi != 0xffffffffu;
-    bool want_ports = r->sport_lo != 0 || r->sport_hi != 0xffff ||
-                      r->dport_lo != 0 || r->dport_hi != 0xffff;
-    if ((want_ip || want_ports) && h->l3_kind != HV_VSW_L3_IPV4)
+    if (need == 0)
+        return true;
+    if (h->l3_kind != HV_VSW_L3_IPV4)
         return false;
     if (r->ip_proto != 0 && r->ip_proto != h->ip_proto)
         return false;
-    if (h->l3_kind == HV_VSW_L3_IPV4) {
-        if (h->src_ip < r->src_lo || h->src_ip > r->src_hi)
-            return false;
-        if (h->dst_ip < r->dst_lo || h->dst_ip > r->dst_hi)
-            return false;
-    }
-    if (want_ports) {
+    if (h->src_ip < r->src_lo || h->src_ip > r->src_hi)
+        return false;
+    if (h->dst_ip < r->dst_lo || h->dst_ip > r->dst_hi)
+        return false;
+    if (need & VSW_NEED_PORTS) {
         if (!h->has_ports)
             return false;
         if (h->sport < r->sport_lo || h->sport > r->sport_hi)
@@ -102,7 +100,7 @@ enum hv_vsw_action vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
 {
     for (uint32_t i = 0; i < p->rule_count; i++) {
         struct hv_vsw_rule *r = &p->rules[i];
-        if (!(r->dir & dir) || !rule_matches(r, h))
+        if (!(r->dir & dir) || !rule_matches(r, p->rule_need[i], h))
             continue;
         r->hits++;
         if (r->action == HV_VSW_COUNT)

@@ -25,7 +25,18 @@ int vsw_static_ip_find(const struct hv_vsw *sw, uint32_t ip);
 /* policy.c */
 bool vsw_spoof_check(const struct hv_vsw_port *p, const uint8_t *f,
                      const struct hv_vsw_hdr *h, enum hv_vsw_drop *why);
-bool vsw_port_in_vlan(const struct hv_vsw_port *p, uint16_t vid);
+unsigned int vsw_rule_needs(const struct hv_vsw_rule *r);
+#define VSW_NEED_IP    1u /* the rule only matches IPv4 */
+#define VSW_NEED_PORTS 2u /* ... with decoded TCP/UDP ports */
+
+static inline bool vsw_port_in_vlan(const struct hv_vsw_port *p, uint16_t vid)
+{
+    if (p->cfg.vlan_mode == HV_VSW_VLAN_ACCESS)
+        return p->cfg.pvid == vid;
+    if (p->cfg.pvid == vid)
+        return true;
+    return (p->vlans[vid >> 6] >> (vid & 63)) & 1u;
+}
 enum hv_vsw_action vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
                                   const struct hv_vsw_hdr *h,
                                   uint16_t *redirect);

@@ -179,6 +179,7 @@ struct hv_vsw_port {
     uint64_t vlans[64]; /* trunk: allowed VIDs, one bit each */
     struct hv_vsw_rule rules[HV_VSW_RULES_MAX];
     uint32_t rule_count;
+    uint8_t rule_need[HV_VSW_RULES_MAX]; /* what each rule inspects */
     bool has_in_rules, has_out_rules;
     hv_time_t storm_tat;        /* rate limiter: theoretical arrival */
     hv_time_t storm_interval;   /* ns per admitted group frame */
@@ -202,6 +203,7 @@ struct hv_vsw {
     uint32_t fdb_bucket[2 * HV_VSW_FDB_MAX];
     uint32_t fdb_free; /* free list through hash_next */
     uint32_t fdb_count;
+    uint32_t fdb_last; /* entry learned or refreshed last */
     uint32_t lru_head, lru_tail;
     /* configured guest MACs: open addressing, value port+1 (0 = empty) */
     struct hv_vsw_mac static_mac[HV_VSW_STATIC_SLOTS];
