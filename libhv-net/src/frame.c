@@ -43,12 +43,18 @@ uint16_t hv_vsw_csum_partial(const void *data, size_t len, uint32_t sum)
     return (uint16_t)s;
 }
 
-/* Folded sum of an IPv4 header: ten (or more) 16-bit words. */
+/*
+ * Folded sum of an IPv4 header. The ones-complement sum of big-endian
+ * 16-bit words is the high bytes summed, shifted, plus the low bytes
+ * summed: two independent chains of byte adds, no loop-carried shifts.
+ */
 static uint16_t ipv4_hdr_sum(const uint8_t *p, size_t ihl)
 {
-    uint32_t s = 0;
-    for (size_t i = 0; i < 20; i += 2)
-        s += (uint32_t)p[i] << 8 | p[i + 1];
+    uint32_t hi = (uint32_t)p[0] + p[2] + p[4] + p[6] + p[8] + p[10] + p[12] +
+                  p[14] + p[16] + p[18];
+    uint32_t lo = (uint32_t)p[1] + p[3] + p[5] + p[7] + p[9] + p[11] + p[13] +
+                  p[15] + p[17] + p[19];
+    uint32_t s = (hi << 8) + lo;
     if (ihl > 20)
         return hv_vsw_csum_partial(p + 20, ihl - 20, s);
     s = (s & 0xffffu) + (s >> 16);

@@ -98,9 +98,11 @@ enum hv_vsw_action vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
                                   const struct hv_vsw_hdr *h,
                                   uint16_t *redirect)
 {
-    for (uint32_t i = 0; i < p->rule_count; i++) {
+    unsigned int d = dir == HV_VSW_DIR_IN ? 0 : 1;
+    for (unsigned int k = 0; k < p->dir_rule_count[d]; k++) {
+        unsigned int i = p->dir_rules[d][k];
         struct hv_vsw_rule *r = &p->rules[i];
-        if (!(r->dir & dir) || !rule_matches(r, p->rule_need[i], h))
+        if (!rule_matches(r, p->rule_need[i], h))
             continue;
         r->hits++;
         if (r->action == HV_VSW_COUNT)

@@ -179,7 +179,9 @@ struct hv_vsw_port {
     uint64_t vlans[64]; /* trunk: allowed VIDs, one bit each */
     struct hv_vsw_rule rules[HV_VSW_RULES_MAX];
     uint32_t rule_count;
-    uint8_t rule_need[HV_VSW_RULES_MAX]; /* what each rule inspects */
+    uint8_t rule_need[HV_VSW_RULES_MAX];    /* what each rule inspects */
+    uint8_t dir_rules[2][HV_VSW_RULES_MAX]; /* [IN/OUT]: rule indexes */
+    uint8_t dir_rule_count[2];
     bool has_in_rules, has_out_rules;
     hv_time_t storm_tat;        /* rate limiter: theoretical arrival */
     hv_time_t storm_interval;   /* ns per admitted group frame */
