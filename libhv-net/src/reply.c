@@ -30,9 +30,8 @@
 
 enum vsw_reply vsw_arp(struct hv_vsw *sw, unsigned int in_port,
                        struct hv_vsw_pkt *pkt, struct hv_vsw_hdr *h,
-                       enum hv_vsw_drop *why)
+                       uint16_t vid)
 {
-    (void)why;
     if (h->arp_op != HV_VSW_ARP_REQUEST || h->src_ip == 0 ||
         h->src_ip == h->dst_ip)
         return VSW_PASS;
@@ -43,8 +42,7 @@ enum vsw_reply vsw_arp(struct hv_vsw *sw, unsigned int in_port,
     } else if (sw->cfg.proxy_arp) {
         int owner = vsw_static_ip_find(sw, h->dst_ip);
         if (owner >= 0 && (unsigned int)owner != in_port &&
-            vsw_port_in_vlan(&sw->ports[owner],
-                             h->tagged ? h->vid : sw->ports[in_port].cfg.pvid))
+            vsw_port_in_vlan(&sw->ports[owner], vid))
             answer = sw->ports[owner].cfg.mac.b;
     }
     if (answer == NULL)

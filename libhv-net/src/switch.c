@@ -133,19 +133,29 @@ static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
     return vlan_members(sw, vid);
 }
 
-/* Egress filtering of a destination mask (VLAN membership, rules). */
-static uint64_t egress_filter(struct hv_vsw *sw, uint64_t mask, uint16_t vid,
-                              const struct hv_vsw_hdr *h)
+/* Destinations not in the frame's VLAN (a redirect, a stale entry). */
+static uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
+                            uint16_t vid)
+{
+    uint64_t m = mask;
+    while (m) {
+        unsigned int p = (unsigned int)hv_word_ffs(m);
+        m &= m - 1;
+        if (!vsw_port_in_vlan(&sw->ports[p], vid))
+            mask &= ~(1ull << p);
+    }
+    return mask;
+}
+
+/* Egress rules of each destination; drops count on the egress port. */
+static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
+                             const struct hv_vsw_hdr *h)
 {
     uint64_t m = mask;
     while (m) {
         unsigned int p = (unsigned int)hv_word_ffs(m);
         m &= m - 1;
         struct hv_vsw_port *port = &sw->ports[p];
-        if (!vsw_port_in_vlan(port, vid)) {
-            mask &= ~(1ull << p);
-            continue;
-        }
         if (!port->has_out_rules)
             continue;
         uint16_t unused;
@@ -156,6 +166,29 @@ static uint64_t egress_filter(struct hv_vsw *sw, uint64_t mask, uint16_t vid,
         }
     }
     return mask;
+}
+
+/* An uplink may not speak for a guest: its MAC, its IPv4 addresses (also
+ * as ARP sender), or the switch's own MAC. */
+static bool uplink_source_ok(const struct hv_vsw *sw, unsigned int in_port,
+                             const uint8_t *f, const struct hv_vsw_hdr *h,
+                             enum hv_vsw_drop *why)
+{
+    int owner = vsw_static_find(sw, f + 6);
+    if ((owner >= 0 && (unsigned int)owner != in_port) ||
+        net_mac_eq(f + 6, sw->cfg.mac.b)) {
+        *why = HV_VSW_DROP_SPOOF_MAC;
+        return false;
+    }
+    if (h->l3_kind == HV_VSW_L3_OTHER || h->src_ip == 0)
+        return true;
+    if (vsw_static_ip_find(sw, h->src_ip) >= 0 ||
+        (sw->cfg.ipv4 != 0 && h->src_ip == sw->cfg.ipv4)) {
+        *why = h->l3_kind == HV_VSW_L3_ARP ? HV_VSW_DROP_SPOOF_ARP
+                                           : HV_VSW_DROP_SPOOF_IP;
+        return false;
+    }
+    return true;
 }
 
 /* Decide one frame; returns its destination mask (0 = dropped). */
@@ -188,12 +221,8 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     if (ip->cfg.kind == HV_VSW_PORT_GUEST) {
         if (!vsw_spoof_check(ip, f, &h, &why))
             goto out_drop;
-    } else {
-        int owner = vsw_static_find(sw, f + 6);
-        if (owner >= 0 && (unsigned int)owner != in_port) {
-            why = HV_VSW_DROP_SPOOF_MAC;
-            goto out_drop;
-        }
+    } else if (!uplink_source_ok(sw, in_port, f, &h, &why)) {
+        goto out_drop;
     }
     bool group = hv_vsw_mac_is_group(f);
     if (group && !storm_admit(ip, now)) {
@@ -219,7 +248,7 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     enum vsw_reply r = VSW_PASS;
     if (redirect == HV_VSW_MAX_PORTS) {
         if (h.l3_kind == HV_VSW_L3_ARP)
-            r = vsw_arp(sw, in_port, pkt, &h, &why);
+            r = vsw_arp(sw, in_port, pkt, &h, vid);
         else if (h.l3_kind == HV_VSW_L3_IPV4 && h.has_ports &&
                  h.ip_proto == HV_VSW_IPPROTO_UDP &&
                  h.dport == HV_VSW_BOOTPS_PORT)
@@ -240,12 +269,12 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         mask = unicast_dest(sw, f, &h, vid, now, &why);
     if (why != HV_VSW_DROP_NO_DEST && mask == 0)
         goto out_drop;
-    mask &= ~(1ull << in_port);
+    mask = vlan_filter(sw, mask & ~(1ull << in_port), vid);
     if (mask == 0) {
         why = HV_VSW_DROP_NO_DEST;
         goto out_drop;
     }
-    return egress_filter(sw, mask, vid, &h);
+    return egress_rules(sw, mask, &h);
 
 out_drop:
     drop(ip, why);

@@ -41,8 +41,8 @@ enum hv_vsw_action vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
                                   const struct hv_vsw_hdr *h,
                                   uint16_t *redirect);
 
-/* reply.c: ARP responder and DHCP server. Return true when the frame was
- * consumed (answered in place or dropped with *why set). */
+/* reply.c: ARP responder (answering in the frame's VLAN `vid`) and DHCP
+ * server. */
 enum vsw_reply {
     VSW_PASS = 0, /* not for the responder: forward normally */
     VSW_REPLY,    /* the buffer now holds a reply to the ingress port */
@@ -51,7 +51,7 @@ enum vsw_reply {
 };
 enum vsw_reply vsw_arp(struct hv_vsw *sw, unsigned int in_port,
                        struct hv_vsw_pkt *pkt, struct hv_vsw_hdr *h,
-                       enum hv_vsw_drop *why);
+                       uint16_t vid);
 enum vsw_reply vsw_dhcp(struct hv_vsw *sw, unsigned int in_port,
                         struct hv_vsw_pkt *pkt, struct hv_vsw_hdr *h,
                         enum hv_vsw_drop *why);

@@ -110,9 +110,27 @@ static void test_uplink_cannot_take_guest_mac(void **state)
     fx_send(x, UPLINK, 1, 0);
     assert_int_equal(fx_drops(x, UPLINK, HV_VSW_DROP_SPOOF_MAC), 1);
     assert_int_equal(hv_vsw_fdb_lookup(x->sw, &m2, 1, 0), HV_ENOENT);
+    /* nor the switch's MAC, nor a guest's or the switch's IPv4 address,
+     * nor claim a guest's address in ARP */
+    const uint8_t ext[6] = {0, 7, 7, 7, 7, 7};
+    const uint8_t z[6] = {0};
+    struct hv_vsw_mac swm = mac_of(SW_MACB);
+    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], BCAST, swm.b, -1, 0x88b5, 60);
+    x->pkt[1].len = (uint16_t)make_udp(x->buf[1], m2.b, ext, G(1), G(2), 1, 2);
+    x->pkt[2].len = (uint16_t)make_udp(x->buf[2], m2.b, ext, SW_IP, G(2), 1, 2);
+    x->pkt[3].len =
+        (uint16_t)make_arp(x->buf[3], BCAST, ext, -1, 2, ext, G(1), z, G(2));
+    /* while an outside address is fine */
+    x->pkt[4].len =
+        (uint16_t)make_udp(x->buf[4], m2.b, ext, IP4(192, 0, 2, 1), G(2), 1, 2);
+    fx_send(x, UPLINK, 5, 0);
+    assert_int_equal(fx_drops(x, UPLINK, HV_VSW_DROP_SPOOF_MAC), 2);
+    assert_int_equal(fx_drops(x, UPLINK, HV_VSW_DROP_SPOOF_IP), 2);
+    assert_int_equal(fx_drops(x, UPLINK, HV_VSW_DROP_SPOOF_ARP), 1);
+    assert_int_equal(x->b.out_count, 1);
+    assert_int_equal(fx_dest(x, 4), 1ull << 2);
     /* uplink may send from any other source */
-    x->pkt[0].len = (uint16_t)make_raw(
-        x->buf[0], m2.b, (const uint8_t[6]){0, 7, 7, 7, 7, 7}, -1, 0x88b5, 60);
+    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], m2.b, ext, -1, 0x88b5, 60);
     fx_send(x, UPLINK, 1, 0);
     assert_int_equal(fx_dest(x, 0), 1ull << 2);
     fx_free(x);

@@ -181,6 +181,39 @@ static void test_learning_per_vlan(void **state)
     fx_free(x);
 }
 
+static void test_arp_and_redirect_across_vlans(void **state)
+{
+    (void)state;
+    struct fx *x = setup();
+    const uint8_t ext[6] = {0, 0xaa, 0, 0, 0, 1};
+    const uint8_t z[6] = {0};
+    /* proxy ARP answers in the frame's VLAN: guest 1 (10.0.0.11) is in
+     * VLAN 20, native on trunk 3: a priority-tagged request is answered */
+    x->pkt[0].len = (uint16_t)make_arp(x->buf[0], BCAST, ext, 0, 1, ext,
+                                       IP4(10, 0, 0, 99), z, IP4(10, 0, 0, 11));
+    fx_send(x, 3, 1, 0);
+    assert_int_equal(fx_dest(x, 0), 1ull << 3);
+    assert_int_equal(out_to(x, 3)->tag_out, 0); /* native: untagged */
+    assert_memory_equal(x->buf[0] + 6, mac_of(1).b, 6);
+    /* the same request tagged VLAN 10: guest 1 is not there, flooded */
+    x->pkt[0].len = (uint16_t)make_arp(x->buf[0], BCAST, ext, 10, 1, ext,
+                                       IP4(10, 0, 0, 99), z, IP4(10, 0, 0, 11));
+    fx_send(x, 3, 1, 0);
+    assert_int_equal(fx_dest(x, 0), 1ull << 0 | 1ull << 2 | 1ull << 4);
+    /* a redirect to a port outside the frame's VLAN delivers nothing */
+    struct hv_vsw_rule r;
+    hv_vsw_rule_init(&r, HV_VSW_DIR_IN);
+    r.action = HV_VSW_REDIRECT;
+    r.redirect_port = 1; /* VLAN 20 */
+    assert_int_equal(hv_vsw_rule_add(x->sw, 0, &r), 0);
+    x->pkt[0].len =
+        (uint16_t)make_raw(x->buf[0], BCAST, mac_of(0).b, -1, 0x88b5, 60);
+    fx_send(x, 0, 1, 0);
+    assert_int_equal(x->b.out_count, 0);
+    assert_int_equal(fx_drops(x, 0, HV_VSW_DROP_NO_DEST), 1);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_trunk_in),
         cmocka_unit_test(test_access_refuses_tags),
         cmocka_unit_test(test_learning_per_vlan),
+        cmocka_unit_test(test_arp_and_redirect_across_vlans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
