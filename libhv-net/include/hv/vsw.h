@@ -304,7 +304,10 @@ int hv_vsw_mirror(struct hv_vsw *sw, unsigned int port, struct hv_vsw_pcap *w);
  * IPv4 frame sent to the switch's MAC for a guest address is rewritten to
  * the guest's MAC; ARP and DHCP requests are overwritten by the reply.
  * Buffers must stay untouched until the caller has delivered every
- * descriptor.
+ * descriptor, and must not be writable by the domain that sent the frame
+ * while the switch runs: copy frames out of guest-shared memory first
+ * (the checks are made on the bytes the switch then forwards; a guest
+ * rewriting them in between would defeat them, the XSA-155 class).
  * @return HV_OK (b filled); HV_EINVAL for in_port out of range, count
  *         over the limit, or b->out == NULL with b->out_cap > 0;
  *         HV_ENOENT if in_port is not up. No state changes on error.
