@@ -232,6 +232,10 @@ enum vsw_reply vsw_dhcp(struct hv_vsw *sw, unsigned int in_port,
     if (!sw->cfg.dhcp || port->cfg.kind != HV_VSW_PORT_GUEST ||
         port->cfg.ipv4_count == 0)
         return VSW_PASS;
+    /* only what is addressed to a DHCP server we are: broadcast, or us
+     * (a renewing client unicasts to the server) */
+    if (h->dst_ip != 0xffffffffu && h->dst_ip != sw->cfg.ipv4)
+        return VSW_PASS;
 
     uint8_t *f = pkt->data;
     const uint8_t *udp = f + h->l4;

@@ -298,6 +298,34 @@ static void test_dhcp_refusals(void **state)
     fx_free(x);
 }
 
+static void test_dhcp_renew_and_other_servers(void **state)
+{
+    (void)state;
+    struct fx *x = setup(true);
+    /* a renewing client unicasts a REQUEST (ciaddr set, no option 50)
+     * from its address to the switch's: ACK, unicast */
+    const uint8_t none[1] = {0};
+    x->pkt[0].len = (uint16_t)make_dhcp(x->buf[0], 3, false, none, 0);
+    uint8_t *f = x->buf[0];
+    struct hv_vsw_mac swm = mac_of(SW_MACB);
+    memcpy(f, swm.b, 6);
+    put_ip(f + 14, 17, G(0), SW_IP, x->pkt[0].len - 34u);
+    put32(f + 42 + 12, G(0)); /* ciaddr */
+    fx_send(x, 0, 1, 0);
+    assert_int_equal(fx_dest(x, 0), 1ull << 0);
+    assert_int_equal(f[42 + 240 + 2], 5);       /* DHCPACK */
+    assert_int_equal(get32(f + 42 + 12), G(0)); /* ciaddr echoed */
+    assert_int_equal(get32(f + 30), G(0));      /* unicast */
+    assert_memory_equal(f, mac_of(0).b, 6);
+    /* UDP to port 67 of some other host is not for us: forwarded */
+    x->pkt[0].len = (uint16_t)make_dhcp(x->buf[0], 1, false, none, 0);
+    memcpy(f, mac_of(1).b, 6);
+    put_ip(f + 14, 17, G(0), IP4(10, 0, 0, 11), x->pkt[0].len - 34u);
+    fx_send(x, 0, 1, 0);
+    assert_int_equal(fx_dest(x, 0), 1ull << 1);
+    fx_free(x);
+}
+
 static void test_dhcp_not_served(void **state)
 {
     (void)state;
@@ -326,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_dhcp_exchange),
         cmocka_unit_test(test_dhcp_nak_and_ignore),
         cmocka_unit_test(test_dhcp_refusals),
+        cmocka_unit_test(test_dhcp_renew_and_other_servers),
         cmocka_unit_test(test_dhcp_not_served),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
