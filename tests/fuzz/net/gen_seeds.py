@@ -97,3 +97,29 @@ seeds = {
 for name, b in seeds.items():
     with open("corpus/ring/" + name, "wb") as f:
         f.write(b)
+
+
+# netback: ring pages (tx at 0, rx at 4096) then guest page 0
+os.makedirs("corpus/netback", exist_ok=True)
+page = 4096
+
+
+def netback_seed(frames, rx_posted):
+    tx = bytearray(page)
+    rx = bytearray(page)
+    struct.pack_into("<IIII", tx, 0, len(frames), 1, 0, 1)
+    data = bytearray()
+    for i, fr in enumerate(frames):
+        struct.pack_into("<IHHHH", tx, 64 + 12 * i, 0, len(data), 0, i,
+                         len(fr))
+        data += fr
+    struct.pack_into("<IIII", rx, 0, rx_posted, 1, 0, 1)
+    for i in range(rx_posted):
+        struct.pack_into("<HHI", rx, 64 + 8 * i, 100 + i, 0, 1 + i % 3)
+    return bytes(tx) + bytes(rx) + bytes(data)
+
+
+with open("corpus/netback/dhcp_arp", "wb") as f:
+    f.write(netback_seed([frames["dhcp_discover"], frames["arp_sw"]], 2))
+with open("corpus/netback/udp_no_rx", "wb") as f:
+    f.write(netback_seed([frames["udp"]], 0))
