@@ -233,7 +233,8 @@ int hv_vsw_init(struct hv_vsw *sw, const struct hv_vsw_config *cfg);
  * trunk ports start with no VLAN allowed: see hv_vsw_port_allow_vlan).
  * @return HV_OK; HV_EINVAL for port >= HV_VSW_MAX_PORTS, an unknown kind
  *         or mode, pvid > 4094, an access port with pvid 0, ipv4_count
- *         over the limit, a zero IPv4 address, default_action not
+ *         over the limit, a GUEST address 0.0.0.0 or 255.255.255.255,
+ *         default_action not
  *         ACCEPT/DROP, a rate with bcast_burst 0, or a GUEST port whose
  *         MAC is a group or zero address; HV_EBUSY if the port is up;
  *         HV_EEXIST if another GUEST port has the same MAC or one of the
@@ -308,8 +309,9 @@ int hv_vsw_mirror(struct hv_vsw *sw, unsigned int port, struct hv_vsw_pcap *w);
  * while the switch runs: copy frames out of guest-shared memory first
  * (the checks are made on the bytes the switch then forwards; a guest
  * rewriting them in between would defeat them, the XSA-155 class).
- * @return HV_OK (b filled); HV_EINVAL for in_port out of range, count
- *         over the limit, or b->out == NULL with b->out_cap > 0;
+ * @return HV_OK (b filled); HV_EINVAL for a NULL sw or b, in_port out of
+ *         range, count over the limit, pkts NULL with count > 0, or
+ *         b->out == NULL with b->out_cap > 0;
  *         HV_ENOENT if in_port is not up. No state changes on error.
  */
 int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,

@@ -256,11 +256,16 @@ int main(int argc, char **argv)
                     mpps[m] = r;
             }
         }
-        for (int m = 0; m < MODES; m++)
-            printf(
-                "%-6zu %-13s %9.2f %10.2f %8.0f%% %8.0f%%\n", sizes[s],
-                names[m], mpps[m], mpps[m] * 1e6 * (double)sizes[s] * 8 / 1e9,
-                100.0 * mpps[m] / mpps[COPY], 100.0 * mpps[m] / mpps[COPY_HV]);
+        for (int m = 0; m < MODES; m++) {
+            if (only >= 0 && m != only)
+                continue;
+            printf("%-6zu %-13s %9.2f %10.2f", sizes[s], names[m], mpps[m],
+                   mpps[m] * 1e6 * (double)sizes[s] * 8 / 1e9);
+            if (only < 0)
+                printf(" %8.0f%% %8.0f%%", 100.0 * mpps[m] / mpps[COPY],
+                       100.0 * mpps[m] / mpps[COPY_HV]);
+            printf("\n");
+        }
         struct hv_vsw_port_stats st;
         hv_vsw_port_stats(bn->sw, 0, &st);
         uint64_t drops = 0;
