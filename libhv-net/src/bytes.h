@@ -1,0 +1,47 @@
+/*
+ * Big-endian loads and stores on byte pointers, for wire headers that sit
+ * at arbitrary alignment inside guest frames. Private to libhv-net.
+ */
+#ifndef HV_NET_BYTES_H
+#define HV_NET_BYTES_H
+
+#include <hv/types.h>
+
+static inline uint16_t net_get16(const uint8_t *p)
+{
+    return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t net_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+static inline void net_put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static inline void net_put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static inline bool net_mac_eq(const uint8_t *a, const uint8_t *b)
+{
+    return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] &&
+           a[4] == b[4] && a[5] == b[5];
+}
+
+static inline void net_mac_copy(uint8_t *dst, const uint8_t *src)
+{
+    for (int i = 0; i < 6; i++)
+        dst[i] = src[i];
+}
+
+#endif /* HV_NET_BYTES_H */

@@ -1,0 +1,387 @@
+/*
+ * The data path: one burst of frames from one port in, deliveries grouped
+ * per destination port out.
+ *
+ * hv_vsw_input() runs in two passes. The first walks the frames in order
+ * and decides each one: parse (frame.c), ingress VLAN, anti-spoofing,
+ * storm limit, ingress rules, learning, the switch's own responders (ARP,
+ * DHCP), then the destination set as a 64-bit port mask, then egress VLAN
+ * membership and egress rules per destination. The decision is kept in
+ * sw->scratch (one slot per frame, no allocation). The second pass turns
+ * the masks into descriptors with a counting sort by port, which keeps
+ * arrival order within each port (a stable sort: TCP never sees the
+ * switch reorder its segments), and updates the egress counters and
+ * mirrors.
+ *
+ * Destination rules, in order:
+ *   1. a REDIRECT rule sends the frame to its port only;
+ *   2. a group destination MAC floods the frame's VLAN;
+ *   3. unicast IPv4 to a configured guest address is demultiplexed to that
+ *      guest: accepted when the destination MAC is the guest's, rewritten
+ *      to the guest's MAC when it was the switch's (the guest used the
+ *      switch as its gateway), dropped (DEMUX) otherwise;
+ *   4. other frames to the switch's MAC are dropped (LOCAL): the switch
+ *      has no IP stack beyond ARP and DHCP;
+ *   5. otherwise the learning table, then the configured guest MACs, and
+ *      failing both the frame floods its VLAN (unknown unicast).
+ * A frame never goes back out of the port it came in on, except the
+ * switch's own replies.
+ *
+ * The out array is only filled if it can take the worst case (one
+ * descriptor per port up) of each frame, checked before the frame has any
+ * effect, so a short array gives documented partial progress: the first
+ * `consumed` frames are done, the rest untouched.
+ */
+#include "vsw_impl.h"
+
+static void drop(struct hv_vsw_port *p, enum hv_vsw_drop why)
+{
+    p->stats.drops[why]++;
+}
+
+static uint64_t vlan_members(const struct hv_vsw *sw, uint16_t vid)
+{
+    uint64_t mask = 0;
+    uint64_t up = sw->up_mask;
+    while (up) {
+        unsigned int p = (unsigned int)hv_word_ffs(up);
+        up &= up - 1;
+        if (vsw_port_in_vlan(&sw->ports[p], vid))
+            mask |= 1ull << p;
+    }
+    return mask;
+}
+
+/* Ingress VLAN: the frame's VLAN on this port, or false to drop. */
+static bool ingress_vlan(struct hv_vsw_port *p, uint8_t *f,
+                         const struct hv_vsw_hdr *h, uint16_t *vid,
+                         enum hv_vsw_drop *why)
+{
+    if (p->cfg.vlan_mode == HV_VSW_VLAN_ACCESS) {
+        if (h->tagged) {
+            *why = HV_VSW_DROP_BAD_VLAN;
+            return false;
+        }
+        *vid = p->cfg.pvid;
+        return true;
+    }
+    if (!h->tagged || h->vid == 0) {
+        if (p->cfg.pvid == 0) {
+            *why = HV_VSW_DROP_VLAN_DENIED;
+            return false;
+        }
+        *vid = p->cfg.pvid;
+        if (h->tagged) /* priority tag: give it the native VID in place */
+            net_put16(f + 14,
+                      (uint16_t)((net_get16(f + 14) & 0xf000u) | p->cfg.pvid));
+        return true;
+    }
+    if (!vsw_port_in_vlan(p, h->vid)) {
+        *why = HV_VSW_DROP_VLAN_DENIED;
+        return false;
+    }
+    *vid = h->vid;
+    return true;
+}
+
+/* Broadcast storm limit (GCRA): true if the group frame is admitted. */
+static bool storm_admit(struct hv_vsw_port *p, hv_time_t now)
+{
+    if (p->storm_interval == 0)
+        return true;
+    hv_time_t tat = HV_MAX(p->storm_tat, now);
+    hv_time_t slack = (hv_time_t)(p->cfg.bcast_burst - 1) * p->storm_interval;
+    if (tat - now > slack)
+        return false;
+    p->storm_tat = tat + p->storm_interval;
+    return true;
+}
+
+/* Destination mask of a unicast frame; 0 with *why set to drop. */
+static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
+                             const struct hv_vsw_hdr *h, uint16_t vid,
+                             hv_time_t now, enum hv_vsw_drop *why)
+{
+    const uint8_t *dst = f;
+    bool to_switch = net_mac_eq(dst, sw->cfg.mac.b);
+
+    if (h->l3_kind == HV_VSW_L3_IPV4) {
+        int owner = vsw_static_ip_find(sw, h->dst_ip);
+        if (owner >= 0 && vsw_port_in_vlan(&sw->ports[owner], vid)) {
+            const uint8_t *omac = sw->ports[owner].cfg.mac.b;
+            if (to_switch)
+                net_mac_copy(f, omac);
+            else if (!net_mac_eq(dst, omac)) {
+                *why = HV_VSW_DROP_DEMUX;
+                return 0;
+            }
+            return 1ull << owner;
+        }
+    }
+    if (to_switch) {
+        *why = HV_VSW_DROP_LOCAL;
+        return 0;
+    }
+    int port = vsw_fdb_find(sw, dst, vid, now);
+    if (port < 0) {
+        port = vsw_static_find(sw, dst);
+        if (port >= 0 && !vsw_port_in_vlan(&sw->ports[port], vid))
+            port = -1;
+    }
+    if (port >= 0)
+        return 1ull << port;
+    return vlan_members(sw, vid);
+}
+
+/* Destinations not in the frame's VLAN (a redirect, a stale entry). */
+static uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
+                            uint16_t vid)
+{
+    uint64_t m = mask;
+    while (m) {
+        unsigned int p = (unsigned int)hv_word_ffs(m);
+        m &= m - 1;
+        if (!vsw_port_in_vlan(&sw->ports[p], vid))
+            mask &= ~(1ull << p);
+    }
+    return mask;
+}
+
+/* Egress rules of each destination; drops count on the egress port. */
+static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
+                             const struct hv_vsw_hdr *h)
+{
+    uint64_t m = mask;
+    while (m) {
+        unsigned int p = (unsigned int)hv_word_ffs(m);
+        m &= m - 1;
+        struct hv_vsw_port *port = &sw->ports[p];
+        if (!port->has_out_rules)
+            continue;
+        uint16_t unused;
+        enum hv_vsw_action a = vsw_rules_eval(port, HV_VSW_DIR_OUT, h, &unused);
+        if (a == HV_VSW_DROP) {
+            drop(port, HV_VSW_DROP_RULE);
+            mask &= ~(1ull << p);
+        }
+    }
+    return mask;
+}
+
+/* An uplink may not speak for a guest: its MAC, its IPv4 addresses (also
+ * as ARP sender), or the switch's own MAC. */
+static bool uplink_source_ok(const struct hv_vsw *sw, unsigned int in_port,
+                             const uint8_t *f, const struct hv_vsw_hdr *h,
+                             enum hv_vsw_drop *why)
+{
+    int owner = vsw_static_find(sw, f + 6);
+    if ((owner >= 0 && (unsigned int)owner != in_port) ||
+        net_mac_eq(f + 6, sw->cfg.mac.b)) {
+        *why = HV_VSW_DROP_SPOOF_MAC;
+        return false;
+    }
+    if (h->l3_kind == HV_VSW_L3_OTHER || h->src_ip == 0)
+        return true;
+    if (vsw_static_ip_find(sw, h->src_ip) >= 0 ||
+        (sw->cfg.ipv4 != 0 && h->src_ip == sw->cfg.ipv4)) {
+        *why = h->l3_kind == HV_VSW_L3_ARP ? HV_VSW_DROP_SPOOF_ARP
+                                           : HV_VSW_DROP_SPOOF_IP;
+        return false;
+    }
+    return true;
+}
+
+/* Decide one frame; returns its destination mask (0 = dropped). */
+static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
+                       struct hv_vsw_pkt *pkt, hv_time_t now,
+                       struct hv_vsw_scratch *sc)
+{
+    struct hv_vsw_port *ip = &sw->ports[in_port];
+    struct hv_vsw_hdr h;
+    enum hv_vsw_drop why = HV_VSW_DROP_NO_DEST;
+    uint16_t vid = 0;
+    uint64_t mask;
+
+    if (pkt->data == NULL || pkt->len > pkt->cap) {
+        drop(ip, HV_VSW_DROP_BAD_LEN);
+        return 0;
+    }
+    if (ip->mirror)
+        (void)hv_vsw_pcap_record(ip->mirror, now, pkt->data, pkt->len);
+    uint8_t *f = pkt->data;
+    if (hv_vsw_parse(f, pkt->len, &h, &why) < 0)
+        goto out_drop;
+    if (hv_vsw_mac_is_group(f + 6) ||
+        (f[6] | f[7] | f[8] | f[9] | f[10] | f[11]) == 0) {
+        why = HV_VSW_DROP_BAD_SRC;
+        goto out_drop;
+    }
+    if (!ingress_vlan(ip, f, &h, &vid, &why))
+        goto out_drop;
+    if (ip->cfg.kind == HV_VSW_PORT_GUEST) {
+        if (!vsw_spoof_check(ip, f, &h, &why))
+            goto out_drop;
+    } else if (!uplink_source_ok(sw, in_port, f, &h, &why)) {
+        goto out_drop;
+    }
+    bool group = hv_vsw_mac_is_group(f);
+    if (group && !storm_admit(ip, now)) {
+        why = HV_VSW_DROP_STORM;
+        goto out_drop;
+    }
+    uint16_t redirect = HV_VSW_MAX_PORTS;
+    if (ip->has_in_rules) {
+        enum hv_vsw_action a = vsw_rules_eval(ip, HV_VSW_DIR_IN, &h, &redirect);
+        if (a == HV_VSW_DROP) {
+            why = HV_VSW_DROP_RULE;
+            goto out_drop;
+        }
+        if (a != HV_VSW_REDIRECT)
+            redirect = HV_VSW_MAX_PORTS;
+    }
+    vsw_fdb_learn(sw, f + 6, vid, (uint16_t)in_port, now);
+    ip->stats.in_frames++;
+    ip->stats.in_bytes += pkt->len;
+    sc->vid = vid;
+    sc->tag_in = h.tagged;
+
+    enum vsw_reply r = VSW_PASS;
+    if (redirect == HV_VSW_MAX_PORTS) {
+        if (h.l3_kind == HV_VSW_L3_ARP)
+            r = vsw_arp(sw, in_port, pkt, &h, vid);
+        else if (h.l3_kind == HV_VSW_L3_IPV4 && h.has_ports &&
+                 h.ip_proto == HV_VSW_IPPROTO_UDP &&
+                 h.dport == HV_VSW_BOOTPS_PORT)
+            r = vsw_dhcp(sw, in_port, pkt, &h, &why);
+    }
+    if (r == VSW_REPLY)
+        return 1ull << in_port;
+    if (r == VSW_CONSUMED)
+        return 0;
+    if (r == VSW_DROPPED)
+        goto out_drop;
+
+    if (redirect != HV_VSW_MAX_PORTS)
+        mask = (sw->up_mask >> redirect) & 1u ? 1ull << redirect : 0;
+    else if (group)
+        mask = vlan_members(sw, vid);
+    else
+        mask = unicast_dest(sw, f, &h, vid, now, &why);
+    if (why != HV_VSW_DROP_NO_DEST && mask == 0)
+        goto out_drop;
+    mask = vlan_filter(sw, mask & ~(1ull << in_port), vid);
+    if (mask == 0) {
+        why = HV_VSW_DROP_NO_DEST;
+        goto out_drop;
+    }
+    return egress_rules(sw, mask, &h);
+
+out_drop:
+    drop(ip, why);
+    return 0;
+}
+
+static void deliver(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
+                    struct hv_vsw_out *o, hv_time_t now)
+{
+    struct hv_vsw_port *p = &sw->ports[o->port];
+    o->tag_out = p->cfg.vlan_mode == HV_VSW_VLAN_TRUNK && o->vid != p->cfg.pvid;
+    p->stats.out_frames++;
+    p->stats.out_bytes += hv_vsw_out_len(pkts, o);
+    if (p->mirror) {
+        hv_ssize_t n =
+            hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
+        if (n > 0)
+            (void)hv_vsw_pcap_record(p->mirror, now, sw->copy_buf, (size_t)n);
+    }
+}
+
+int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
+                 struct hv_vsw_pkt *pkts, unsigned int count, hv_time_t now,
+                 struct hv_vsw_burst *b)
+{
+    if (sw == NULL || b == NULL || in_port >= HV_VSW_MAX_PORTS ||
+        count > HV_VSW_BURST_MAX || (count > 0 && pkts == NULL) ||
+        (b->out == NULL && b->out_cap > 0))
+        return HV_EINVAL;
+    if (!sw->ports[in_port].up)
+        return HV_ENOENT;
+
+    uint32_t worst = hv_word_weight(sw->up_mask);
+    uint32_t used = 0;
+    unsigned int n;
+    for (n = 0; n < count; n++) {
+        if (b->out_cap - used < worst)
+            break;
+        struct hv_vsw_scratch *sc = &sw->scratch[n];
+        sc->mask = decide(sw, in_port, &pkts[n], now, sc);
+        used += hv_word_weight(sc->mask);
+    }
+    b->consumed = (uint16_t)n;
+    b->out_count = used;
+
+    /* counting sort by port, stable in frame order */
+    uint32_t cnt[HV_VSW_MAX_PORTS] = {0};
+    for (unsigned int i = 0; i < n; i++) {
+        uint64_t m = sw->scratch[i].mask;
+        while (m) {
+            cnt[hv_word_ffs(m)]++;
+            m &= m - 1;
+        }
+    }
+    uint32_t at = 0;
+    for (unsigned int p = 0; p < HV_VSW_MAX_PORTS; p++) {
+        b->port_first[p] = at;
+        at += cnt[p];
+        cnt[p] = b->port_first[p];
+    }
+    b->port_first[HV_VSW_MAX_PORTS] = at;
+    for (unsigned int i = 0; i < n; i++) {
+        uint64_t m = sw->scratch[i].mask;
+        while (m) {
+            unsigned int p = (unsigned int)hv_word_ffs(m);
+            m &= m - 1;
+            struct hv_vsw_out *o = &b->out[cnt[p]++];
+            o->pkt = (uint16_t)i;
+            o->port = (uint16_t)p;
+            o->vid = sw->scratch[i].vid;
+            o->tag_in = sw->scratch[i].tag_in;
+            deliver(sw, pkts, o, now);
+        }
+    }
+    return HV_OK;
+}
+
+size_t hv_vsw_out_len(const struct hv_vsw_pkt *pkts, const struct hv_vsw_out *o)
+{
+    size_t len = pkts[o->pkt].len;
+    if (o->tag_in && !o->tag_out)
+        len -= HV_VSW_VLAN_HLEN;
+    else if (!o->tag_in && o->tag_out)
+        len += HV_VSW_VLAN_HLEN;
+    return len;
+}
+
+hv_ssize_t hv_vsw_out_copy(const struct hv_vsw_pkt *pkts,
+                           const struct hv_vsw_out *o, void *dst, size_t cap)
+{
+    const uint8_t *src = pkts[o->pkt].data;
+    size_t len = pkts[o->pkt].len;
+    size_t out = hv_vsw_out_len(pkts, o);
+    uint8_t *d = dst;
+
+    if (out > cap)
+        return HV_ENOBUFS;
+    if (o->tag_in == o->tag_out) {
+        hv_memcpy(d, src, len);
+    } else if (o->tag_in) {
+        hv_memcpy(d, src, 12);
+        hv_memcpy(d + 12, src + 16, len - 16);
+    } else {
+        hv_memcpy(d, src, 12);
+        net_put16(d + 12, HV_VSW_ETHERTYPE_VLAN);
+        net_put16(d + 14, o->vid);
+        hv_memcpy(d + 16, src + 12, len - 12);
+    }
+    return (hv_ssize_t)out;
+}

@@ -1,0 +1,59 @@
+/*
+ * Internal interfaces between the switch's files. Private to libhv-net.
+ */
+#ifndef HV_NET_VSW_IMPL_H
+#define HV_NET_VSW_IMPL_H
+
+#include <hv/vsw.h>
+
+#include "bytes.h"
+
+#define FDB_BUCKETS (2 * HV_VSW_FDB_MAX)
+
+/* fdb.c */
+void vsw_fdb_reset(struct hv_vsw *sw);
+void vsw_fdb_learn(struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
+                   uint16_t port, hv_time_t now);
+int vsw_fdb_find(const struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
+                 hv_time_t now);
+void vsw_fdb_forget_port(struct hv_vsw *sw, uint16_t port);
+void vsw_static_rebuild(struct hv_vsw *sw);
+int vsw_static_find(const struct hv_vsw *sw, const uint8_t *mac);
+void vsw_static_ip_rebuild(struct hv_vsw *sw);
+int vsw_static_ip_find(const struct hv_vsw *sw, uint32_t ip);
+
+/* policy.c */
+bool vsw_spoof_check(const struct hv_vsw_port *p, const uint8_t *f,
+                     const struct hv_vsw_hdr *h, enum hv_vsw_drop *why);
+unsigned int vsw_rule_needs(const struct hv_vsw_rule *r);
+#define VSW_NEED_IP    1u /* the rule only matches IPv4 */
+#define VSW_NEED_PORTS 2u /* ... with decoded TCP/UDP ports */
+
+static inline bool vsw_port_in_vlan(const struct hv_vsw_port *p, uint16_t vid)
+{
+    if (p->cfg.vlan_mode == HV_VSW_VLAN_ACCESS)
+        return p->cfg.pvid == vid;
+    if (p->cfg.pvid == vid)
+        return true;
+    return (p->vlans[vid >> 6] >> (vid & 63)) & 1u;
+}
+enum hv_vsw_action vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
+                                  const struct hv_vsw_hdr *h,
+                                  uint16_t *redirect);
+
+/* reply.c: ARP responder (answering in the frame's VLAN `vid`) and DHCP
+ * server. */
+enum vsw_reply {
+    VSW_PASS = 0, /* not for the responder: forward normally */
+    VSW_REPLY,    /* the buffer now holds a reply to the ingress port */
+    VSW_CONSUMED, /* taken by the switch, nothing to send */
+    VSW_DROPPED,  /* refused, *why set */
+};
+enum vsw_reply vsw_arp(struct hv_vsw *sw, unsigned int in_port,
+                       struct hv_vsw_pkt *pkt, struct hv_vsw_hdr *h,
+                       uint16_t vid);
+enum vsw_reply vsw_dhcp(struct hv_vsw *sw, unsigned int in_port,
+                        struct hv_vsw_pkt *pkt, struct hv_vsw_hdr *h,
+                        enum hv_vsw_drop *why);
+
+#endif /* HV_NET_VSW_IMPL_H */

@@ -1,0 +1,171 @@
+/*
+ * libFuzzer target: arbitrary bytes as frames into a fully configured
+ * switch (guest, trunk and uplink ports, rules, ARP, DHCP, storm limit,
+ * a mirror), then the switch's own invariants checked.
+ *
+ * Input: byte 0 picks the ingress port, byte 1 the clock step; then
+ * records of [len_hi len_lo bytes...] until the input runs out (the last
+ * frame takes what is left). Each frame lives in its own heap buffer of
+ * exactly `len` bytes (cap = len, or 400 for DHCP replies by bit 7 of
+ * byte 1) so AddressSanitizer sees any read or write past it.
+ */
+#include <hv/vsw.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PORTS 6
+
+static int sink(void *ctx, const void *p, size_t n)
+{
+    (void)p;
+    *(size_t *)ctx += n;
+    return 0;
+}
+
+static struct hv_vsw *make_switch(void)
+{
+    struct hv_vsw *sw = calloc(1, sizeof(*sw));
+    struct hv_vsw_config c;
+    memset(&c, 0, sizeof(c));
+    const uint8_t swmac[6] = {2, 0, 0, 0, 0, 0xfe};
+    memcpy(c.mac.b, swmac, 6);
+    c.ipv4 = 0x0a000001u;
+    c.netmask = 0xffffff00u;
+    c.router = c.ipv4;
+    c.lease_secs = 600;
+    c.fdb_capacity = 16;
+    c.fdb_ageing = HV_SEC(5);
+    c.dhcp = c.proxy_arp = true;
+    if (hv_vsw_init(sw, &c) != HV_OK)
+        abort();
+    for (unsigned int p = 0; p < 4; p++) {
+        struct hv_vsw_port_config pc;
+        memset(&pc, 0, sizeof(pc));
+        pc.kind = HV_VSW_PORT_GUEST;
+        pc.vlan_mode = p == 3 ? HV_VSW_VLAN_TRUNK : HV_VSW_VLAN_ACCESS;
+        pc.pvid = p == 2 ? 2 : 1;
+        const uint8_t m[6] = {2, 0, 0, 0, 0, (uint8_t)p};
+        memcpy(pc.mac.b, m, 6);
+        pc.ipv4_count = 1;
+        pc.ipv4[0] = 0x0a00000au + p;
+        pc.bcast_rate = 100;
+        pc.bcast_burst = 3;
+        if (hv_vsw_port_add(sw, p, &pc) != HV_OK)
+            abort();
+    }
+    hv_vsw_port_allow_vlan(sw, 3, 2, true);
+    struct hv_vsw_port_config up;
+    memset(&up, 0, sizeof(up));
+    up.kind = HV_VSW_PORT_UPLINK;
+    up.vlan_mode = HV_VSW_VLAN_TRUNK;
+    up.pvid = 1;
+    hv_vsw_port_add(sw, 4, &up);
+    hv_vsw_port_allow_vlan(sw, 4, 2, true);
+    hv_vsw_port_allow_vlan(sw, 4, 7, true);
+    up.vlan_mode = HV_VSW_VLAN_ACCESS;
+    up.pvid = 7;
+    hv_vsw_port_add(sw, 5, &up);
+    struct hv_vsw_rule r;
+    hv_vsw_rule_init(&r, HV_VSW_DIR_IN);
+    r.ip_proto = 6;
+    r.dport_lo = 20;
+    r.dport_hi = 30;
+    r.action = HV_VSW_DROP;
+    hv_vsw_rule_add(sw, 0, &r);
+    hv_vsw_rule_init(&r, HV_VSW_DIR_IN);
+    r.ip_proto = 17;
+    r.dport_lo = r.dport_hi = 9;
+    r.action = HV_VSW_REDIRECT;
+    r.redirect_port = 4;
+    hv_vsw_rule_add(sw, 1, &r);
+    hv_vsw_rule_init(&r, HV_VSW_DIR_OUT | HV_VSW_DIR_IN);
+    r.action = HV_VSW_COUNT;
+    hv_vsw_rule_add(sw, 4, &r);
+    return sw;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct hv_vsw *sw;
+    static size_t mirrored;
+    static struct hv_vsw_pcap w;
+    if (sw == NULL) {
+        sw = make_switch();
+        hv_vsw_pcap_init(&w, 256, sink, &mirrored);
+        hv_vsw_mirror(sw, 4, &w);
+    }
+    if (size < 2)
+        return 0;
+
+    /* the parser alone, on the whole input */
+    struct hv_vsw_hdr h;
+    enum hv_vsw_drop why;
+    if (hv_vsw_parse(data, size, &h, &why) == HV_OK) {
+        if (h.l3 > size || (h.has_ports && (size_t)h.l4 + 8 > size))
+            abort();
+    } else if ((unsigned)why >= HV_VSW_DROP_COUNT) {
+        abort();
+    }
+
+    unsigned int port = data[0] % PORTS;
+    hv_time_t step = (hv_time_t)(data[1] & 0x7f) * HV_MSEC(50);
+    bool room = data[1] & 0x80;
+    static hv_time_t now = HV_SEC(1);
+    now += step;
+    data += 2;
+    size -= 2;
+
+    struct hv_vsw_pkt pkts[16];
+    unsigned int n = 0;
+    while (size > 0 && n < 16) {
+        size_t len = size;
+        if (size >= 2) {
+            len = (size_t)data[0] << 8 | data[1];
+            data += 2;
+            size -= 2;
+            if (len > size)
+                len = size;
+        }
+        size_t cap = room && len < 400 ? 400 : len;
+        uint8_t *buf = malloc(cap ? cap : 1);
+        memcpy(buf, data, len);
+        pkts[n].data = buf;
+        pkts[n].len = (uint16_t)(len > 0xffff ? 0xffff : len);
+        pkts[n].cap = (uint16_t)(cap > 0xffff ? 0xffff : cap);
+        n++;
+        data += len;
+        size -= len;
+    }
+
+    static struct hv_vsw_out out[16 * HV_VSW_MAX_PORTS];
+    struct hv_vsw_burst b;
+    memset(&b, 0, sizeof(b));
+    b.out = out;
+    b.out_cap = (uint32_t)(n * PORTS);
+    if (hv_vsw_input(sw, port, pkts, n, now, &b) != HV_OK)
+        abort();
+    if (b.consumed != n || b.port_first[HV_VSW_MAX_PORTS] != b.out_count)
+        abort();
+    static uint8_t copy[HV_VSW_FRAME_MAX + 8];
+    for (unsigned int p = 0; p < HV_VSW_MAX_PORTS; p++) {
+        if (b.port_first[p] > b.port_first[p + 1])
+            abort();
+        for (uint32_t i = b.port_first[p]; i < b.port_first[p + 1]; i++) {
+            if (out[i].port != p || out[i].pkt >= n)
+                abort();
+            if (p == port && pkts[out[i].pkt].len == 0)
+                abort();
+            hv_ssize_t len = hv_vsw_out_copy(pkts, &out[i], copy, sizeof(copy));
+            if (len < 0 || (size_t)len != hv_vsw_out_len(pkts, &out[i]))
+                abort();
+        }
+    }
+    if (hv_vsw_fdb_count(sw) > 16)
+        abort();
+    hv_vsw_fdb_age(sw, now);
+    for (unsigned int i = 0; i < n; i++)
+        free(pkts[i].data);
+    return 0;
+}
