@@ -1,5 +1,6 @@
 /* x86_64-demo: domains 1-4, BVT unless sched= says. */
 #include "../common/demo.h"
+#include <hv/debugger.h>
 #include <hv/sched_bvt.h>
 #include <hv/sched_rr.h>
 #include <hv/sched_sedf.h>
@@ -14,6 +15,7 @@ static int setup(const char *policy, const char *domains)
 {
     int rc = demo_hello_setup(policy, domains);
 
+    hv_debugger_enable();
     return rc == HV_OK ? demo_pingpong_setup(policy, domains) : rc;
 }
 

@@ -142,3 +142,8 @@ void hv_console_replay(unsigned int n)
     for (uint64_t s = first; s < line_count; s++)
         print_line(&ring[s % HV_CONSOLE_RING_LINES]);
 }
+
+bool core_console_busy(void)
+{
+    return hv_spin_is_locked(&console_lock);
+}

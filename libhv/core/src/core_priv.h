@@ -31,6 +31,21 @@ void core_timer_cancel(struct hv_vcpu *v);
 /* Called when a vCPU timer fires, before the vCPU is unblocked. */
 extern void (*hv_core_timer_hook)(struct hv_vcpu *v);
 
+/* The debugger (debugger.c): a poll hook run at every decision and at
+ * least every core_poll_period; while it is open, stopping the current
+ * vCPU only asks for a new decision instead of switching away. */
+extern void (*core_poll_hook)(void);
+extern hv_time_t core_poll_period;
+extern bool core_debugger_active;
+typedef void (*core_out_fn)(const char *fmt, ...);
+extern void (*core_debug_evtchn)(struct hv_domain *d, core_out_fn out);
+
+/* Is the console lock held (a message now would deadlock)? */
+bool core_console_busy(void);
+
+/* One line about memory for the debugger's `mem` (memory.c). */
+void core_mem_describe(char *buf, size_t size);
+
 /* When to stop (main.c sets it; schedule.c watches it). */
 extern hv_time_t core_power_deadline;
 HV_NORETURN void core_finish(int status);

@@ -107,6 +107,43 @@ static void timer_fired(struct hv_vcpu *v)
         hv_evtchn_send_virq(v->domain->evtchn, v->id, HV_VIRQ_TIMER);
 }
 
+static const char *const stat_names[] = {"closed", "unbound", "interdomain",
+                                         "pirq",   "virq",    "ipi"};
+
+static void debug_ports(struct hv_domain *d, core_out_fn out)
+{
+    unsigned int shown = 0;
+
+    if (d->evtchn == NULL) {
+        out("domain %u has no event channels\n", d->id);
+        return;
+    }
+    for (hv_evtchn_port_t port = 1; port < HV_CORE_EVTCHN_PORTS; port++) {
+        struct hv_evtchn_status st;
+        bool pending, masked;
+
+        if (hv_evtchn_status(d->evtchn, port, &st) != HV_OK ||
+            st.status == HV_EVTCHNSTAT_CLOSED)
+            continue;
+        pending = hv_bit_test_atomic(
+            (const hv_word_t *)d->shared_info->evtchn_pending, port);
+        masked = hv_bit_test_atomic(
+            (const hv_word_t *)d->shared_info->evtchn_mask, port);
+        out("port %3u: %-11s vcpu %u", port,
+            st.status < HV_ARRAY_SIZE(stat_names) ? stat_names[st.status] : "?",
+            st.vcpu);
+        if (st.status == HV_EVTCHNSTAT_INTERDOMAIN)
+            out(" -> d%u port %u", st.u.interdomain.dom, st.u.interdomain.port);
+        else if (st.status == HV_EVTCHNSTAT_UNBOUND)
+            out(" for d%u", st.u.unbound.dom);
+        else if (st.status == HV_EVTCHNSTAT_VIRQ)
+            out(" virq %u", st.u.virq);
+        out("%s%s\n", pending ? " pending" : "", masked ? " masked" : "");
+        shown++;
+    }
+    out("domain %u: %u port(s) in use\n", d->id, shown);
+}
+
 int hv_core_evtchn_enable(void)
 {
     int rc = hv_hypercall_register(HV_HYPERCALL_event_channel_op,
@@ -115,6 +152,7 @@ int hv_core_evtchn_enable(void)
     if (rc != HV_OK)
         return rc;
     hv_core_timer_hook = timer_fired;
+    core_debug_evtchn = debug_ports;
     return HV_OK;
 }
 

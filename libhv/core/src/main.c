@@ -14,6 +14,7 @@
  */
 #include "core_priv.h"
 #include <hv/cmdline.h>
+#include <hv/debugger.h>
 #include <hv/image.h>
 
 static char opt_sched[16];
@@ -22,6 +23,7 @@ static unsigned int opt_loglvl = HV_LOG_INFO;
 static uint64_t opt_run_ms = UINT64_MAX;
 
 static char opt_console[16] = "com1";
+static bool opt_debug;
 
 static const char *const loglvl_names[] = {"err", "warn", "info", "debug",
                                            NULL};
@@ -32,6 +34,7 @@ static const struct hv_opt options[] = {
     {"loglvl", HV_OPT_CHOICE, &opt_loglvl, 0, loglvl_names, 0, 0},
     {"run_ms", HV_OPT_U64, &opt_run_ms, 0, NULL, 0, 24ULL * 3600 * 1000},
     {"console", HV_OPT_STRING, opt_console, sizeof(opt_console), NULL, 0, 0},
+    {"debug", HV_OPT_BOOL, &opt_debug, 0, NULL, 0, 0},
 };
 
 static void cmdline_report(void *ctx, const char *msg)
@@ -168,6 +171,14 @@ HV_NORETURN void hv_main(const struct hv_boot_info *bi)
     if (rc != HV_OK)
         boot_failed("image setup", rc);
 
+    if (opt_debug) {
+        if (core_poll_hook != NULL) {
+            arch_irq_disable();
+            hv_debugger_enter();
+        } else {
+            hv_warn("debug: this image has no debugger");
+        }
+    }
     if (opt_run_ms != UINT64_MAX)
         core_power_deadline = hv_now() + HV_MSEC(opt_run_ms);
     else if (hv_image.run_time > 0)

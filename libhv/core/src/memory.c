@@ -22,6 +22,7 @@ static uintptr_t directmap;
 static struct hv_mm_region regions[MAX_REGIONS];
 static size_t region_count;
 static bool mem_ready;
+static uint64_t table_at, table_bytes, frames;
 
 static void *map_frame(void *ctx, hv_mfn_t mfn)
 {
@@ -169,6 +170,9 @@ int core_mem_init(const struct hv_boot_info *bi)
     if (rc != HV_OK)
         return rc;
     mem_ready = true;
+    table_at = table_first << HV_PAGE_SHIFT;
+    table_bytes = table_frames << HV_PAGE_SHIFT;
+    frames = nr_frames;
     hv_info("memory: %llu frames, %llu free, frame table %llu KiB at %#llx",
             (unsigned long long)nr_frames,
             (unsigned long long)hv_mm_free_frame_count(&mm),
@@ -212,4 +216,20 @@ void core_pages_free(void *p, unsigned int order)
         return;
     rc = hv_mm_free_xen(&mm, hv_mfn(pa >> HV_PAGE_SHIFT), order);
     HV_CHECK(rc == HV_OK);
+}
+
+void core_mem_describe(char *buf, size_t size)
+{
+    if (!mem_ready) {
+        hv_snprintf(buf, size, "memory is not set up");
+        return;
+    }
+    hv_snprintf(buf, size,
+                "%llu frames (%llu MiB), %llu free; frame table %llu KiB at "
+                "%#llx; %zu map regions",
+                (unsigned long long)frames,
+                (unsigned long long)(frames >> (20 - HV_PAGE_SHIFT)),
+                (unsigned long long)hv_mm_free_frame_count(&mm),
+                (unsigned long long)(table_bytes >> 10),
+                (unsigned long long)table_at, region_count);
 }

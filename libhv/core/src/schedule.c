@@ -21,6 +21,9 @@
 static struct hv_pcpu pcpu0;
 
 hv_time_t core_power_deadline = HV_TIME_MAX;
+void (*core_poll_hook)(void);
+hv_time_t core_poll_period = HV_TIME_MAX;
+bool core_debugger_active;
 
 void hv_core_set_run_deadline(hv_time_t deadline)
 {
@@ -134,6 +137,9 @@ void hv_schedule(void)
 
     if (now >= core_power_deadline)
         core_finish(0);
+    if (core_poll_hook != NULL && !core_debugger_active)
+        core_poll_hook();
+    p->in_schedule = true;
     run_timers(p, now);
     /* Waking timers' vCPUs told the scheduler a later time: catch up. */
     now = hv_now();
@@ -151,9 +157,12 @@ void hv_schedule(void)
         until = soonest_timer(p);
     if (core_power_deadline < until)
         until = core_power_deadline;
+    if (core_poll_hook != NULL && now + core_poll_period < until)
+        until = now + core_poll_period;
     p->next_event = until;
     arch_timer_set(until);
 
+    p->in_schedule = false;
     if (next == prev)
         return;
     if (prev->state == HV_VCPU_RUNNING)

@@ -78,7 +78,11 @@ static void sched_make_blocked(struct hv_vcpu *v)
 /* If v was running here, it must stop now: take a new decision. */
 static void leave_cpu_if_current(struct hv_vcpu *v)
 {
-    if (v->pcpu->current == v)
+    if (v->pcpu->current != v)
+        return;
+    if (core_debugger_active)
+        v->pcpu->need_resched = true; /* decided when the debugger closes */
+    else
         hv_schedule();
 }
 
@@ -243,4 +247,27 @@ void hv_vcpu_unblock(struct hv_vcpu *v)
     v->blocked = false;
     if (v->state == HV_VCPU_READY || v->state == HV_VCPU_RUNNING)
         sched_make_runnable(v);
+}
+
+/*
+ * Fault containment: a vCPU whose own code faulted is halted, the console
+ * says so, and the CPU moves on to another vCPU; the faulting frame is
+ * abandoned on the halted vCPU's stack (a reset gives it a fresh one). Not
+ * possible for the idle vCPU, during boot, inside a scheduling decision,
+ * or while the console lock is held (the message could not be printed).
+ */
+void hv_fault_contain(const char *what)
+{
+    struct hv_pcpu *p = hv_this_pcpu();
+    struct hv_vcpu *v = p->current;
+
+    if (!p->ready || v == NULL || v == &p->idle || v->domain == NULL ||
+        p->in_schedule || core_console_busy())
+        return;
+    v->domain->faulted = true;
+    hv_err("domain %u (%s) vCPU %u: %s: HALTED", (unsigned int)v->domain->id,
+           v->domain->name, v->id, what);
+    hv_vcpu_halt(v);
+    hv_panic("halted faulting vCPU d%u.%u came back",
+             (unsigned int)v->domain->id, v->id);
 }

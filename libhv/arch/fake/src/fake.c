@@ -88,6 +88,26 @@ void arch_context_switch(struct arch_vcpu *prev, struct arch_vcpu *next)
     next->switched_in++;
 }
 
+int arch_console_getc(void)
+{
+    if (arch_fake.input == NULL || *arch_fake.input == '\0')
+        return -1;
+    return (unsigned char)*arch_fake.input++;
+}
+
+void arch_backtrace(void)
+{
+    arch_console_write("(fake backtrace)\n", 17);
+}
+
+bool arch_virt_to_phys(uintptr_t va, uint64_t *pa)
+{
+    if (va < arch_fake.mapped_lo || va >= arch_fake.mapped_hi)
+        return false;
+    *pa = (uint64_t)va;
+    return true;
+}
+
 void arch_dump_state(void)
 {
     arch_fake.dump_count++;
@@ -110,4 +130,9 @@ HV_NORETURN void arch_poweroff(int status)
 HV_NORETURN void arch_halt(void)
 {
     stop(-2);
+}
+
+HV_NORETURN void arch_reboot(void)
+{
+    stop(ARCH_FAKE_REBOOT);
 }

@@ -130,3 +130,36 @@ void arch_halt(void)
     for (;;)
         __asm__ __volatile__("cli\n\thlt" : : : "memory");
 }
+
+void arch_backtrace(void)
+{
+    uint64_t rbp;
+
+    __asm__ __volatile__("mov %%rbp, %0" : "=r"(rbp));
+    x86_backtrace(rbp);
+}
+
+/*
+ * arch_reboot: the PCI reset control register (0xcf9, both QEMU machines
+ * and most PCs), then the keyboard controller's reset line, then a triple
+ * fault with an empty IDT, which resets every x86 there is.
+ */
+void arch_reboot(void)
+{
+    static const struct {
+        uint16_t limit;
+        uint64_t base;
+    } HV_PACKED empty_idt = {0, 0};
+
+    arch_irq_disable();
+    outb(0xcf9, 0x02);
+    outb(0xcf9, 0x06);
+    for (int i = 0; i < 100000; i++)
+        __asm__ __volatile__("pause");
+    outb(0x64, 0xfe);
+    for (int i = 0; i < 100000; i++)
+        __asm__ __volatile__("pause");
+    __asm__ __volatile__("lidt %0\n\tint3" : : "m"(empty_idt));
+    for (;;)
+        __asm__ __volatile__("hlt");
+}

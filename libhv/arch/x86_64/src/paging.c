@@ -109,3 +109,37 @@ void x86_map_uncached(uint64_t pa)
     l2_directmap[pa >> 21] |= PTE_PCD | PTE_PWT;
     flush_tlb();
 }
+
+/*
+ * arch_virt_to_phys: walk the live 4-level tables from CR3. Every table is
+ * read through the direct map, and only when its physical address lies in
+ * the mapped part of it, so a hostile or mistyped address never faults.
+ */
+bool arch_virt_to_phys(uintptr_t va, uint64_t *pa)
+{
+    uint64_t table = read_cr3() & PTE_ADDR_MASK;
+    uint64_t v = (uint64_t)va;
+
+    /* Canonical addresses only: bits 63..47 all equal. */
+    if ((uint64_t)((int64_t)(v << 16) >> 16) != v)
+        return false;
+    for (int level = 3; level >= 0; level--) {
+        unsigned int index = (unsigned int)(v >> (12 + 9 * level)) & 511;
+        uint64_t entry;
+
+        if (table + 4096 > x86_directmap_end)
+            return false;
+        entry = ((const uint64_t *)x86_phys_to_virt(table))[index];
+        if (!(entry & PTE_P))
+            return false;
+        if (level > 0 && level < 3 && (entry & PTE_PS)) {
+            uint64_t size = 1ull << (12 + 9 * level);
+
+            *pa = (entry & PTE_ADDR_MASK & ~(size - 1)) | (v & (size - 1));
+            return true;
+        }
+        table = entry & PTE_ADDR_MASK;
+    }
+    *pa = table | (v & 0xfff);
+    return true;
+}

@@ -137,6 +137,21 @@ static HV_NORETURN void exception(struct x86_regs *r)
     x86_printf("\n*** x86_64: unhandled exception in the hypervisor\n");
     x86_dump_regs(r);
     const char *name = x86_exception_name((unsigned int)r->vector);
+    /*
+     * A fault in a vCPU's own code may be contained: the core halts that
+     * vCPU and switches away for good (this frame is abandoned on its
+     * stack). The depth count goes back first, as we never return here.
+     */
+    {
+        char what[96];
+
+        hv_snprintf(what, sizeof(what), "exception %lu (%s) at %016lx",
+                    (unsigned long)r->vector, name ? name : "reserved",
+                    (unsigned long)r->rip);
+        trap_depth--;
+        hv_fault_contain(what);
+        trap_depth++;
+    }
     hv_panic("exception %lu (%s) at %016lx", (unsigned long)r->vector,
              name ? name : "reserved", (unsigned long)r->rip);
 }

@@ -69,6 +69,17 @@ HV_NORETURN void hv_main(const struct hv_boot_info *bi);
 void hv_timer_interrupt(void);
 
 /*
+ * hv_fault_contain() - an exception the port cannot handle happened on the
+ * current CPU (the port has printed the trap state). If the code that
+ * faulted is a vCPU of a domain, the core halts that vCPU with a clear
+ * line on the console and switches to another: the call does not return,
+ * and the hypervisor and the other domains run on. It returns when the
+ * fault cannot be contained (the idle vCPU, boot code, a fault inside the
+ * scheduler); the port then panics. Irqs off, on the faulting stack.
+ */
+void hv_fault_contain(const char *what);
+
+/*
  * Stop the hypervisor with a message: prints it, arch_dump_state(), the
  * console's last lines, then arch_halt(). Ports call it for exceptions
  * they cannot handle, after printing the trap frame.
@@ -89,6 +100,9 @@ void arch_timer_set(hv_time_t deadline);
 
 /* Write raw bytes to the hypervisor console (serial line). Any context. */
 void arch_console_write(const char *s, size_t n);
+
+/* One byte of console input, or -1 if none is waiting. Never blocks. */
+int arch_console_getc(void);
 
 /* Interrupt state of the current CPU. */
 unsigned long arch_irq_save(void); /* disable, return the old state */
@@ -118,6 +132,19 @@ void arch_context_switch(struct arch_vcpu *prev, struct arch_vcpu *next);
 
 /* Print the registers and a backtrace of the current CPU to the console. */
 void arch_dump_state(void);
+
+/* Print a backtrace of the caller (frame pointers) to the console. */
+void arch_backtrace(void);
+
+/*
+ * Translate a hypervisor virtual address through the current page tables.
+ * Return: true and *pa when `va` is mapped (readable); false otherwise.
+ * Never faults, whatever `va` is.
+ */
+bool arch_virt_to_phys(uintptr_t va, uint64_t *pa);
+
+/* Reset the machine (the debugger's `reset`). */
+HV_NORETURN void arch_reboot(void);
 
 /* Stop the machine: status 0 means success (QEMU exits with it). */
 HV_NORETURN void arch_poweroff(int status);

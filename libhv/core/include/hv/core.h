@@ -100,6 +100,7 @@ struct hv_domain {
     struct hv_evtchn_domain *evtchn;    /* when event channels are used */
     uint32_t shutdown_reason;           /* HV_SHUTDOWN_*, once shut down */
     bool shut_down;
+    bool faulted; /* a vCPU was halted by fault containment */
     /* Console: the unfinished line this domain is writing. */
     char con_line[HV_CONSOLE_LINE_MAX];
     size_t con_len;
@@ -184,6 +185,7 @@ struct hv_pcpu {
     hv_time_t next_event;  /* what the one-shot timer is set to */
     bool ready;            /* hv_pcpu_init() done */
     bool need_resched;     /* a wake-up asked for a new decision */
+    bool in_schedule;      /* inside a decision (faults there are fatal) */
     struct hv_list timers; /* vCPUs with a timer, soonest first */
     uint64_t decisions;    /* scheduling decisions taken */
     uint64_t switches;     /* context switches */

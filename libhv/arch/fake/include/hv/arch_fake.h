@@ -20,6 +20,9 @@ struct arch_fake_state {
     char console[16384]; /* everything written, NUL-terminated */
     size_t console_len;
     int poweroff_status;     /* -1 until arch_poweroff() */
+    const char *input;       /* what arch_console_getc() returns next */
+    uintptr_t mapped_lo;     /* arch_virt_to_phys() maps [lo, hi) */
+    uintptr_t mapped_hi;     /* identically (va == pa) */
     unsigned int dump_count; /* arch_dump_state() calls */
 };
 
@@ -34,6 +37,8 @@ void arch_fake_reset(void);
  * when it is NULL they abort the process.
  */
 extern void (*arch_fake_stop_hook)(int status);
+/* arch_reboot() stops with this status. */
+#define ARCH_FAKE_REBOOT (-3)
 
 HV_EXTERN_C_END
 
