@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Sum the results of one or more Meson test logs (testlog.json) and print
 the final line the CI reads: 'N passed, N failed'. Skipped tests are listed
-but are neither. Exit status 1 if any test failed or a log is missing."""
+but are neither. `--broken N` adds N failures for suites that could not be
+built at all. Exit status 1 if anything failed or a log is missing."""
 import json
 import sys
 
@@ -12,6 +13,11 @@ SKIP = {"SKIP"}
 def main(paths):
     passed = failed = skipped = 0
     missing = False
+    if len(paths) >= 2 and paths[0] == "--broken":
+        failed = int(paths[1])
+        if failed:
+            print(f"{failed} suite(s) could not be built")
+        paths = paths[2:]
     for path in paths:
         try:
             with open(path, encoding="utf-8") as fh:

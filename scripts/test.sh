@@ -13,6 +13,7 @@ bash scripts/deps.sh || exit 1
 
 status=0
 logs=()
+broken=0 # suites that could not even be built: each counts as a failure
 
 run_suite() { # NAME BUILDDIR SETUP-ARGS... -- TEST-ARGS...
     local name=$1 dir=$2
@@ -23,9 +24,11 @@ run_suite() { # NAME BUILDDIR SETUP-ARGS... -- TEST-ARGS...
     test=("$@")
     echo "=== $name ($dir)"
     if [ ! -f "$dir/build.ninja" ]; then
-        meson setup "$dir" "${setup[@]}" >/dev/null || { status=1; return; }
+        meson setup "$dir" "${setup[@]}" >/dev/null ||
+            { echo "FAILED: meson setup of $name"; status=1; broken=$((broken + 1)); return; }
     fi
-    ninja -C "$dir" >/dev/null || { ninja -C "$dir"; status=1; return; }
+    ninja -C "$dir" >/dev/null ||
+        { ninja -C "$dir" | tail -20; echo "FAILED: build of $name"; status=1; broken=$((broken + 1)); return; }
     meson test -C "$dir" --print-errorlogs "${test[@]}" || status=1
     logs+=("$dir/meson-logs/testlog.json")
 }
@@ -41,5 +44,5 @@ fi
 run_suite x86_64 build-x86 --cross-file meson/cross/x86_64-elf.ini \
     -- --suite qemu --num-processes 2
 
-python3 scripts/count-results.py "${logs[@]}" || status=1
+python3 scripts/count-results.py --broken "$broken" "${logs[@]}" || status=1
 exit $status

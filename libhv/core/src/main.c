@@ -74,7 +74,6 @@ HV_NORETURN void core_finish(int status)
 {
     struct hv_pcpu *pcpu = hv_this_pcpu();
     hv_time_t now = hv_now();
-    hv_time_t busy = 0;
     struct hv_domain *d;
 
     arch_irq_disable();
@@ -93,7 +92,6 @@ HV_NORETURN void core_finish(int status)
                     HV_OK)
                 cpu += st.cpu_time;
         }
-        busy += cpu;
         hv_info("  %3u %-12s %5u %7lld %5lld.%lld%% %8llu %8llu %7llu",
                 (unsigned int)d->id, d->name, d->vcpu_count,
                 (long long)(cpu / 1000000),
