@@ -209,6 +209,25 @@ static int check_domains(struct ck *c)
             c->cnt[m]++;
             c->tcnt[m]++;
         }
+        for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++) {
+            const struct hv_mm_vcpu_desc *dv = &d->desc[v];
+            unsigned int k;
+
+            for (k = 0; k < HV_MM_GDT_MAX_FRAMES + HV_MM_LDT_MAX_FRAMES; k++) {
+                m = k < HV_MM_GDT_MAX_FRAMES
+                        ? dv->gdt[k]
+                        : dv->ldt[k - HV_MM_GDT_MAX_FRAMES];
+                if (m == HV_MM_INVALID_FRAME)
+                    continue;
+                if (!mm_mfn_is_ram(mm, m) ||
+                    mm_page(mm, m)->type != HV_MM_TYPE_SEG_DESC ||
+                    mm_page(mm, m)->owner != id)
+                    return fail(c, "d%u vcpu %u descriptor frame %llu bad", id,
+                                v, (unsigned long long)m);
+                c->cnt[m]++;
+                c->tcnt[m]++;
+            }
+        }
         owned = 0;
         for (m = 0; m < mm->nr_frames; m++)
             if (mm_page(mm, m)->owner == id && c->cnt[m] != FREE_MARK)

@@ -91,7 +91,17 @@ int mm_validate(struct hv_mm *mm, uint64_t mfn, unsigned int level,
 void mm_devalidate(struct hv_mm *mm, uint64_t mfn, unsigned int level,
                    struct hv_mm_flush *flush);
 
+/* desc.c */
+int mm_validate_desc_page(struct hv_mm *mm, uint64_t mfn);
+void mm_release_desc(struct hv_mm *mm, struct hv_mm_domain *d,
+                     unsigned int vcpu, struct hv_mm_flush *flush);
+int mm_set_ldt(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+               uint64_t va, unsigned int ents, struct hv_mm_flush *flush);
+
 /* pt.c */
+int mm_walk_to_l1(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t root,
+                  uint64_t va, uint64_t *l1);
+bool mm_va_canonical(uint64_t va);
 int mm_pin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
            unsigned int level, struct hv_mm_flush *flush);
 int mm_unpin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,

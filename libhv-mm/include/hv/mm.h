@@ -153,6 +153,21 @@ struct hv_mm {
 #define HV_MM_DOM_SUPERPAGES 1u /* allow 2 MiB L2 superpage entries */
 #define HV_MM_DOM_LINEAR_PT  2u /* allow read-only linear page tables */
 
+/* Descriptor tables of a 64-bit PV guest (Xen's limits). */
+#define HV_MM_GDT_MAX_ENTRIES 7168 /* Xen's FIRST_RESERVED_GDT_ENTRY */
+#define HV_MM_GDT_MAX_FRAMES  14
+#define HV_MM_LDT_MAX_ENTRIES 8192
+#define HV_MM_LDT_MAX_FRAMES  16
+
+/* A vCPU's GDT and LDT frames (private; see hv_mm_set_gdt). */
+struct hv_mm_vcpu_desc {
+    uint64_t gdt[HV_MM_GDT_MAX_FRAMES]; /* SEG_DESC frames or INVALID */
+    uint32_t gdt_entries;
+    uint32_t ldt_entries;
+    uint64_t ldt_base;                  /* guest virtual address */
+    uint64_t ldt[HV_MM_LDT_MAX_FRAMES]; /* faulted-in frames or INVALID */
+};
+
 /* Per-domain memory state. Caller-allocated; fields private. */
 struct hv_mm_domain {
     hv_domid_t id;
@@ -162,6 +177,7 @@ struct hv_mm_domain {
     uint64_t *p2m;      /* p2m_size entries, caller-owned, may be NULL */
     uint64_t p2m_size;
     uint64_t baseptr[HV_MAX_VCPUS_PER_DOMAIN]; /* root L4 mfn or INVALID */
+    struct hv_mm_vcpu_desc desc[HV_MAX_VCPUS_PER_DOMAIN];
     bool registered;
 };
 
@@ -391,11 +407,12 @@ int hv_mm_mmu_update(struct hv_mm *mm, struct hv_mm_domain *d,
 /*
  * hv_mm_mmuext_op() - the mmuext_op hypercall for vCPU @vcpu of @d.
  * Supports PIN_L1..L4, UNPIN, NEW_BASEPTR, TLB_FLUSH_LOCAL/MULTI/ALL,
- * INVLPG_LOCAL/MULTI/ALL, FLUSH_CACHE (reported for the caller). The MULTI
- * forms are reported at domain scope (a superset of the vCPU mask).
+ * INVLPG_LOCAL/MULTI/ALL, FLUSH_CACHE (reported for the caller), SET_LDT
+ * (as hv_mm_set_ldt). The MULTI forms are reported at domain scope (a
+ * superset of the vCPU mask).
  * @done: number applied. Return: HV_OK; HV_ENOSYS for any other command
- * (SET_LDT and descriptor pages are not implemented yet); the errors of
- * the individual operations.
+ * (NEW_USER_BASEPTR, CLEAR_PAGE, COPY_PAGE, MARK_SUPER, ...); the errors
+ * of the individual operations.
  */
 int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
                     const struct hv_mmuext_op *ops, size_t count, size_t *done,
@@ -412,6 +429,70 @@ int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
 int hv_mm_update_va_mapping(struct hv_mm *mm, struct hv_mm_domain *d,
                             unsigned int vcpu, uint64_t va, uint64_t val,
                             unsigned int flags, struct hv_mm_flush *flush);
+
+/* ---- descriptor tables (x86-64 PV) ---- */
+
+/*
+ * A descriptor is accepted when it cannot give the guest more privilege
+ * than its own kernel has (ring 3 for a 64-bit PV guest):
+ *  - not present: anything (it always faults);
+ *  - code/data segment: any, with DPL 0..2 raised to 3 (as Xen does; the
+ *    stored value is the raised one);
+ *  - system type 0: accepted (the upper half of a 64-bit gate);
+ *  - 64-bit call gate: only to a selector of the guest's own GDT (index
+ *    < HV_MM_GDT_MAX_ENTRIES) or LDT, its RPL forced to 3;
+ *  - everything else (TSS, LDT, interrupt and trap gates): refused.
+ */
+
+/*
+ * hv_mm_set_gdt() - install @entries descriptors held in the frames
+ * @frames (ceil(@entries / 512) of them) as vCPU @vcpu's GDT. Each frame
+ * must be @d's and take a SEG_DESC type (checking all 512 descriptors in
+ * it the first time, so it must not be mapped writable). The old GDT's
+ * frames are released. Adds HV_MM_FLUSH_LOCAL (reload).
+ * Return: HV_OK; HV_EINVAL for @entries > HV_MM_GDT_MAX_ENTRIES, a bad
+ * vcpu or NULL frames; the errors of get_page_and_type (HV_EBUSY for a
+ * frame mapped writable or a table; HV_EINVAL for a bad descriptor).
+ */
+int hv_mm_set_gdt(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                  const uint64_t *frames, unsigned int entries,
+                  struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_update_descriptor() - write the 8-byte descriptor @desc at
+ * machine address @maddr (8-byte aligned, in a frame of @d). Checked as
+ * above; in a frame that is not a descriptor page in use it is a plain
+ * write that needs the frame typable writable.
+ * Return: HV_OK; HV_EINVAL for a misaligned or bad address or a refused
+ * descriptor; HV_EPERM frame not @d's; HV_EBUSY frame of another type.
+ */
+int hv_mm_update_descriptor(struct hv_mm *mm, struct hv_mm_domain *d,
+                            uint64_t maddr, uint64_t desc,
+                            struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_set_ldt() - MMUEXT_SET_LDT: the LDT of vCPU @vcpu is @ents
+ * descriptors at guest virtual address @va. Frames are taken lazily by
+ * hv_mm_ldt_fault(); those of the old LDT are released here. Adds
+ * HV_MM_FLUSH_LOCAL. Return: HV_OK; HV_EINVAL for @va not page-aligned
+ * or not canonical, @ents > HV_MM_LDT_MAX_ENTRIES, or a bad vcpu;
+ * HV_EPERM when the LDT would reach the hypervisor range.
+ */
+int hv_mm_set_ldt(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                  uint64_t va, unsigned int ents, struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_ldt_fault() - bring in page @index of vCPU @vcpu's LDT (on the
+ * guest's first use of it): walk the vCPU's tables to the frame, which
+ * must be @d's and take a SEG_DESC type. The caller maps the returned
+ * frame into the vCPU's LDT shadow area.
+ * Return: HV_OK with *mfn; HV_EINVAL for @index beyond the LDT, no root,
+ * no mapping, or a refused descriptor; HV_EPERM; HV_EBUSY for a frame
+ * mapped writable.
+ */
+int hv_mm_ldt_fault(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                    unsigned int index, hv_mfn_t *mfn,
+                    struct hv_mm_flush *flush);
 
 /* ---- pseudo-physical memory ---- */
 

@@ -295,6 +295,29 @@ static void step(struct in *in, unsigned int n)
     case 25:
         (void)hv_mm_domain_set_max(&w->mm, d, byte(in));
         break;
+    case 26: { /* descriptor tables */
+        uint64_t fr[2];
+
+        fr[0] = frame(in);
+        fr[1] = frame(in);
+        (void)hv_mm_set_gdt(&w->mm, d, byte(in) % 2, fr, byte(in) * 5u, &fl);
+        break;
+    }
+    case 27: {
+        uint64_t desc = ((uint64_t)byte(in) << 40) | ((uint64_t)byte(in) << 16);
+
+        m = frame(in);
+        (void)hv_mm_update_descriptor(&w->mm, d, (m << 12) + byte(in) * 4u,
+                                      desc | ((uint64_t)byte(in) << 32), &fl);
+        break;
+    }
+    case 28:
+        (void)hv_mm_set_ldt(&w->mm, d, byte(in) % 2,
+                            (uint64_t)(byte(in) & 7) << 12, byte(in) * 8u, &fl);
+        break;
+    case 29:
+        (void)hv_mm_ldt_fault(&w->mm, d, byte(in) % 2, byte(in) % 3, &out, &fl);
+        break;
     default:
         break;
     }
