@@ -16,6 +16,7 @@
 #define PF_PINNED    0x0010u /* holds a pin's general + type ref */
 #define PF_VALIDATED 0x0020u /* page-table contents validated */
 #define PF_TLB_STALE 0x0040u /* a typed use ended: may linger in TLBs */
+#define PF_MARK      0x0080u /* transient, within one locked call */
 
 #define MM_NIL 0xFFFFFFFFu
 

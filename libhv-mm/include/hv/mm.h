@@ -538,6 +538,28 @@ int hv_mm_decrease_reservation(struct hv_mm *mm, struct hv_mm_domain *d,
                                size_t nr, size_t *done,
                                struct hv_mm_flush *flush);
 
+/*
+ * hv_mm_exchange() - XENMEM_exchange: trade the frames behind @in_nr
+ * extents of 2^@in_order guest frames (@in_gfns, each aligned) for new
+ * frames in @out_nr extents of 2^@out_order, which take the same guest
+ * frame numbers in order (P2M and M2P updated). The first frame of each
+ * new extent is written to @out_mfns. Work proceeds in chunks of
+ * 2^max(in_order, out_order) frames, each all or nothing.
+ * Every input frame must be populated and hold no reference but its
+ * allocation (not mapped, pinned, typed or granted anywhere), or it could
+ * outlive the exchange in someone's hands.
+ * @done: input extents exchanged.
+ * Return: HV_OK; HV_EINVAL for a bad order, @in_nr << @in_order !=
+ * @out_nr << @out_order, a misaligned, out-of-range or unpopulated gfn;
+ * HV_E2BIG for more than HV_MM_MAX_EXTENTS extents on either side;
+ * HV_EBUSY for an input frame still referenced; HV_ENOMEM when no block
+ * of @out_order is free.
+ */
+int hv_mm_exchange(struct hv_mm *mm, struct hv_mm_domain *d,
+                   unsigned int in_order, const uint64_t *in_gfns, size_t in_nr,
+                   unsigned int out_order, uint64_t *out_mfns, size_t out_nr,
+                   size_t *done, struct hv_mm_flush *flush);
+
 /* ---- invariants ---- */
 
 /*

@@ -315,6 +315,17 @@ static void step(struct in *in, unsigned int n)
         (void)hv_mm_set_ldt(&w->mm, d, byte(in) % 2,
                             (uint64_t)(byte(in) & 7) << 12, byte(in) * 8u, &fl);
         break;
+    case 30:
+    case 31: { /* exchange */
+        uint64_t gl[4], ol[4];
+        unsigned int io = byte(in) % 3, oo = byte(in) % 3, k;
+
+        for (k = 0; k < 4; k++)
+            gl[k] = byte(in) % (P2MSIZE + 4);
+        (void)hv_mm_exchange(&w->mm, d, io, gl, 1 + byte(in) % 4, oo, ol,
+                             1 + byte(in) % 4, &done, &fl);
+        break;
+    }
     case 29:
         (void)hv_mm_ldt_fault(&w->mm, d, byte(in) % 2, byte(in) % 3, &out, &fl);
         break;
