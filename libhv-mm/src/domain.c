@@ -51,6 +51,7 @@ int hv_mm_domain_init(struct hv_mm *mm, struct hv_mm_domain *d,
             for (k = 0; k < HV_MM_LDT_MAX_FRAMES; k++)
                 d->desc[i].ldt[k] = HV_MM_INVALID_FRAME;
         }
+        d->s2_root = HV_MM_INVALID_FRAME;
         d->registered = true;
         mm->domains[domid] = d;
     }
@@ -100,6 +101,8 @@ int hv_mm_domain_teardown(struct hv_mm *mm, struct hv_mm_domain *d,
         hv_spin_unlock(&mm->lock);
         return HV_EINVAL;
     }
+    if (d->s2_root != HV_MM_INVALID_FRAME)
+        mm_s2_destroy(mm, d, flush);
     for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)
         mm_release_desc(mm, d, v, flush);
     for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)

@@ -178,6 +178,7 @@ struct hv_mm_domain {
     uint64_t p2m_size;
     uint64_t baseptr[HV_MAX_VCPUS_PER_DOMAIN]; /* root L4 mfn or INVALID */
     struct hv_mm_vcpu_desc desc[HV_MAX_VCPUS_PER_DOMAIN];
+    uint64_t s2_root; /* AArch64 stage-2 root (2 frames) or INVALID */
     bool registered;
 };
 
@@ -559,6 +560,78 @@ int hv_mm_exchange(struct hv_mm *mm, struct hv_mm_domain *d,
                    unsigned int in_order, const uint64_t *in_gfns, size_t in_nr,
                    unsigned int out_order, uint64_t *out_mfns, size_t out_nr,
                    size_t *done, struct hv_mm_flush *flush);
+
+/* ---- AArch64 stage-2 translation (IPA -> PA) ---- */
+
+/*
+ * A domain may have one stage-2 table tree: 4 KiB granule, 40-bit IPA,
+ * starting at level 1 with two concatenated tables (VTCR_EL2.T0SZ = 24,
+ * SL0 = 1, TG0 = 4 KiB), 4 KiB pages only. The tables are hypervisor
+ * frames (HV_DOMID_XEN), never visible to the guest; each page mapping
+ * follows the same rules as a PV L1 entry: the frame is the domain's (or
+ * ops->may_map_foreign allows it) and holds a general reference, plus a
+ * WRITABLE type reference when writable, so a frame in typed use (a
+ * descriptor page, a granted table) is never mapped writable.
+ */
+#define HV_MM_S2_IPA_BITS 40
+#define HV_MM_S2_READ     1u
+#define HV_MM_S2_WRITE    2u
+#define HV_MM_S2_EXEC     4u
+
+/*
+ * hv_mm_s2_init() - allocate the (zeroed) 8 KiB root of @d's stage-2.
+ * Return: HV_OK; HV_EEXIST when it has one; HV_ENOMEM.
+ */
+int hv_mm_s2_init(struct hv_mm *mm, struct hv_mm_domain *d);
+
+/* The root's machine address for VTTBR_EL2 (with the caller's VMID), or
+ * HV_MM_INVALID_FRAME when none. */
+uint64_t hv_mm_s2_root(struct hv_mm *mm, const struct hv_mm_domain *d);
+
+/*
+ * hv_mm_s2_map() - map the 4 KiB page at @ipa to frame @mfn with @perms
+ * (a non-empty set of HV_MM_S2_*). Tables are allocated as needed; a
+ * refusal frees any allocated by this call.
+ * Return: HV_OK; HV_EINVAL for a misaligned @ipa or one >= 2^40, bad
+ * @perms, no stage-2, or a frame that is no domain's; HV_EPERM not the
+ * domain's; HV_EBUSY writable but typed; HV_EEXIST @ipa already mapped;
+ * HV_ENOMEM no frame for a table.
+ */
+int hv_mm_s2_map(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t ipa,
+                 hv_mfn_t mfn, unsigned int perms, struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_s2_unmap() - remove the page at @ipa and drop its references.
+ * Adds HV_MM_FLUSH_DOMAIN_VA for @ipa (TLBI IPAS2E1IS, then VMALLE1IS).
+ * Return: HV_OK; HV_EINVAL bad @ipa or no stage-2; HV_ENOENT not mapped.
+ */
+int hv_mm_s2_unmap(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t ipa,
+                   struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_s2_protect() - change the permissions of the page at @ipa.
+ * Gaining write takes a WRITABLE type reference, losing it drops one.
+ * Adds HV_MM_FLUSH_DOMAIN_VA for @ipa.
+ * Return: HV_OK; HV_EINVAL; HV_ENOENT not mapped; HV_EBUSY when write is
+ * asked for a frame in typed use.
+ */
+int hv_mm_s2_protect(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t ipa,
+                     unsigned int perms, struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_s2_lookup() - the frame and permissions mapped at @ipa.
+ * Return: HV_OK; HV_EINVAL; HV_ENOENT.
+ */
+int hv_mm_s2_lookup(struct hv_mm *mm, const struct hv_mm_domain *d,
+                    uint64_t ipa, hv_mfn_t *mfn, unsigned int *perms);
+
+/*
+ * hv_mm_s2_destroy() - unmap everything, free every table and the root.
+ * Adds HV_MM_FLUSH_DOMAIN. Also done by hv_mm_domain_teardown().
+ * Return: HV_OK; HV_EINVAL when @d has no stage-2.
+ */
+int hv_mm_s2_destroy(struct hv_mm *mm, struct hv_mm_domain *d,
+                     struct hv_mm_flush *flush);
 
 /* ---- invariants ---- */
 

@@ -292,9 +292,35 @@ static void step(struct in *in, unsigned int n)
     case 24:
         (void)hv_mm_domain_teardown(&w->mm, d, &fl);
         break;
-    case 25:
-        (void)hv_mm_domain_set_max(&w->mm, d, byte(in));
+    case 25: { /* reservation limit and the AArch64 stage-2 */
+        uint64_t ipa = ((uint64_t)(byte(in) & 3) << 30) |
+                       ((uint64_t)(byte(in) & 3) << 21) |
+                       ((uint64_t)(byte(in) & 7) << 12);
+
+        switch (byte(in) % 7) {
+        case 0:
+            (void)hv_mm_domain_set_max(&w->mm, d, byte(in));
+            break;
+        case 1:
+            (void)hv_mm_s2_init(&w->mm, d);
+            break;
+        case 2:
+        case 3:
+            (void)hv_mm_s2_map(&w->mm, d, ipa, hv_mfn(frame(in)), byte(in) % 9,
+                               &fl);
+            break;
+        case 4:
+            (void)hv_mm_s2_unmap(&w->mm, d, ipa, &fl);
+            break;
+        case 5:
+            (void)hv_mm_s2_protect(&w->mm, d, ipa, byte(in) % 9, &fl);
+            break;
+        default:
+            (void)hv_mm_s2_destroy(&w->mm, d, &fl);
+            break;
+        }
         break;
+    }
     case 26: { /* descriptor tables */
         uint64_t fr[2];
 
