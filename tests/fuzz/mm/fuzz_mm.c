@@ -326,7 +326,9 @@ static void step(struct in *in, unsigned int n)
 
         fr[0] = frame(in);
         fr[1] = frame(in);
-        (void)hv_mm_set_gdt(&w->mm, d, byte(in) % 2, fr, byte(in) * 5u, &fl);
+        /* entries fit the two frames given (the caller's contract) */
+        (void)hv_mm_set_gdt(&w->mm, d, byte(in) % 2, fr,
+                            (byte(in) * 5u) % (2 * 512 + 1), &fl);
         break;
     }
     case 27: {
