@@ -81,6 +81,8 @@ uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm, const struct hv_mm_domain *d)
 {
     uint64_t n;
 
+    if (!d)
+        return 0;
     hv_spin_lock(&mm->lock);
     n = d->tot_pages;
     hv_spin_unlock(&mm->lock);

@@ -179,6 +179,8 @@ uint64_t hv_mm_s2_root(struct hv_mm *mm, const struct hv_mm_domain *d)
 {
     uint64_t r;
 
+    if (!d)
+        return HV_MM_INVALID_FRAME;
     hv_spin_lock(&mm->lock);
     r = d->s2_root == HV_MM_INVALID_FRAME ? HV_MM_INVALID_FRAME
                                           : d->s2_root << HV_PAGE_SHIFT;

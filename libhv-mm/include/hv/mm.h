@@ -254,7 +254,7 @@ int hv_mm_domain_init(struct hv_mm *mm, struct hv_mm_domain *d,
 int hv_mm_domain_set_max(struct hv_mm *mm, struct hv_mm_domain *d,
                          uint64_t max_pages);
 
-/* Frames the domain owns (current reservation). */
+/* Frames the domain owns (current reservation); 0 for NULL. */
 uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm, const struct hv_mm_domain *d);
 
 /*
