@@ -211,6 +211,7 @@ struct hv_mm_flush {
  * Frames not covered by a RAM region are holes: no operation accepts them.
  * RESERVED regions mark RAM that is never allocated (owner HV_DOMID_XEN).
  * With HV_MM_INIT_SCRUB every allocatable frame is zeroed first.
+ * Not locked: no other call may use @mm until this one returns.
  * Return: HV_OK; HV_EINVAL for NULL arrays or ops, no map_frame,
  * nr_frames of 0 or >= 2^32, max_order > HV_MM_MAX_ORDER, a region
  * beyond nr_frames, overlapping RAM regions, an unknown kind, or a
