@@ -264,8 +264,10 @@ static int check_domains(struct ck *c)
             continue;
         if (d->id != id || !d->registered)
             return fail(c, "domain slot %u holds domain %u", id, d->id);
-        for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++) {
-            m = d->baseptr[v];
+        for (v = 0; v < 2 * HV_MAX_VCPUS_PER_DOMAIN; v++) {
+            m = v < HV_MAX_VCPUS_PER_DOMAIN
+                    ? d->baseptr[v]
+                    : d->user_baseptr[v - HV_MAX_VCPUS_PER_DOMAIN];
             if (m == HV_MM_INVALID_FRAME)
                 continue;
             if (!mm_mfn_is_ram(mm, m) || mm_page(mm, m)->type != 4 ||

@@ -46,6 +46,7 @@ int hv_mm_domain_init(struct hv_mm *mm, struct hv_mm_domain *d,
             unsigned int k;
 
             d->baseptr[i] = HV_MM_INVALID_FRAME;
+            d->user_baseptr[i] = HV_MM_INVALID_FRAME;
             for (k = 0; k < HV_MM_GDT_MAX_FRAMES; k++)
                 d->desc[i].gdt[k] = HV_MM_INVALID_FRAME;
             for (k = 0; k < HV_MM_LDT_MAX_FRAMES; k++)
@@ -108,9 +109,9 @@ int hv_mm_domain_teardown(struct hv_mm *mm, struct hv_mm_domain *d,
     for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)
         mm_release_desc(mm, d, v, flush);
     for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)
-        if (d->baseptr[v] != HV_MM_INVALID_FRAME)
-            HV_CHECK(mm_set_baseptr(mm, d, v, HV_MM_INVALID_FRAME, flush) ==
-                     HV_OK);
+        HV_CHECK(
+            mm_set_baseptr(mm, d, v, HV_MM_INVALID_FRAME, flush) == HV_OK &&
+            mm_set_user_baseptr(mm, d, v, HV_MM_INVALID_FRAME, flush) == HV_OK);
     for (m = 0; m < mm->nr_frames; m++) {
         struct hv_mm_page *pg = mm_page(mm, m);
 

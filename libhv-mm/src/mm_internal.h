@@ -124,6 +124,11 @@ int mm_unpin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
              struct hv_mm_flush *flush);
 int mm_set_baseptr(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
                    uint64_t mfn, struct hv_mm_flush *flush);
+int mm_set_user_baseptr(struct hv_mm *mm, struct hv_mm_domain *d,
+                        unsigned int vcpu, uint64_t mfn,
+                        struct hv_mm_flush *flush);
+/* Is `mfn` a kernel or user root of some vCPU of `d`? */
+bool mm_is_root(const struct hv_mm_domain *d, uint64_t mfn);
 
 #define PTE_MFN(e)      (((e)&HV_PTE_ADDR_MASK) >> HV_PAGE_SHIFT)
 #define L2_SUPER_FRAMES 512u

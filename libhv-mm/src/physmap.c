@@ -127,16 +127,6 @@ int hv_mm_populate_physmap(struct hv_mm *mm, struct hv_mm_domain *d,
     return rc;
 }
 
-static bool is_baseptr(const struct hv_mm_domain *d, uint64_t mfn)
-{
-    unsigned int v;
-
-    for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)
-        if (d->baseptr[v] == mfn)
-            return true;
-    return false;
-}
-
 int hv_mm_decrease_reservation(struct hv_mm *mm, struct hv_mm_domain *d,
                                unsigned int order, const uint64_t *gfns,
                                size_t nr, size_t *done,
@@ -165,7 +155,7 @@ int hv_mm_decrease_reservation(struct hv_mm *mm, struct hv_mm_domain *d,
 
             if (m == HV_MM_INVALID_FRAME)
                 rc = HV_EINVAL;
-            else if ((mm_page(mm, m)->flags & PF_PINNED) || is_baseptr(d, m))
+            else if ((mm_page(mm, m)->flags & PF_PINNED) || mm_is_root(d, m))
                 rc = HV_EBUSY;
         }
         if (rc)
@@ -186,7 +176,7 @@ static int exchangeable(struct hv_mm *mm, const struct hv_mm_domain *d,
 {
     struct hv_mm_page *pg = mm_page(mm, m);
 
-    if (pg->flags & PF_PINNED || is_baseptr(d, m))
+    if ((pg->flags & PF_PINNED) || mm_is_root(d, m))
         return HV_EBUSY;
     if (pg->count != 1 || pg->type_count)
         return HV_EBUSY;

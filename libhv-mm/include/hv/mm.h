@@ -176,7 +176,8 @@ struct hv_mm_domain {
     uint64_t max_pages; /* reservation limit on tot_pages */
     uint64_t *p2m;      /* p2m_size entries, caller-owned, may be NULL */
     uint64_t p2m_size;
-    uint64_t baseptr[HV_MAX_VCPUS_PER_DOMAIN]; /* root L4 mfn or INVALID */
+    uint64_t baseptr[HV_MAX_VCPUS_PER_DOMAIN];      /* root L4 mfn or INVALID */
+    uint64_t user_baseptr[HV_MAX_VCPUS_PER_DOMAIN]; /* user-mode root */
     struct hv_mm_vcpu_desc desc[HV_MAX_VCPUS_PER_DOMAIN];
     uint64_t s2_root; /* AArch64 stage-2 root (2 frames) or INVALID */
     bool registered;
@@ -389,6 +390,21 @@ hv_mfn_t hv_mm_baseptr(struct hv_mm *mm, const struct hv_mm_domain *d,
                        unsigned int vcpu);
 
 /*
+ * hv_mm_new_user_baseptr() - MMUEXT_NEW_USER_BASEPTR: the L4 a 64-bit PV
+ * vCPU runs its user mode on (Xen's split kernel/user roots). Same
+ * references as hv_mm_new_baseptr(); @mfn 0 or HV_MM_INVALID_FRAME
+ * clears it (as Xen takes 0). No flush: it is loaded on the next switch
+ * to user mode. Return: as hv_mm_new_baseptr().
+ */
+int hv_mm_new_user_baseptr(struct hv_mm *mm, struct hv_mm_domain *d,
+                           unsigned int vcpu, hv_mfn_t mfn,
+                           struct hv_mm_flush *flush);
+
+/* The user-mode root of vCPU @vcpu, HV_MM_INVALID_FRAME when none. */
+hv_mfn_t hv_mm_user_baseptr(struct hv_mm *mm, const struct hv_mm_domain *d,
+                            unsigned int vcpu);
+
+/*
  * hv_mm_mmu_update() - the mmu_update hypercall for domain @d.
  * Each request: HV_MMU_NORMAL_PT_UPDATE or HV_MMU_PT_UPDATE_PRESERVE_AD
  * (ptr: 8-byte-aligned machine address of an entry in a frame of @d;
@@ -410,10 +426,10 @@ int hv_mm_mmu_update(struct hv_mm *mm, struct hv_mm_domain *d,
  * hv_mm_mmuext_op() - the mmuext_op hypercall for vCPU @vcpu of @d.
  * Supports PIN_L1..L4, UNPIN, NEW_BASEPTR, TLB_FLUSH_LOCAL/MULTI/ALL,
  * INVLPG_LOCAL/MULTI/ALL, FLUSH_CACHE (reported for the caller), SET_LDT
- * (as hv_mm_set_ldt). The MULTI forms are reported at domain scope (a
- * superset of the vCPU mask).
+ * (as hv_mm_set_ldt), NEW_USER_BASEPTR. The MULTI forms are reported at domain
+ * scope (a superset of the vCPU mask).
  * @done: number applied. Return: HV_OK; HV_ENOSYS for any other command
- * (NEW_USER_BASEPTR, CLEAR_PAGE, COPY_PAGE, MARK_SUPER, ...); the errors
+ * (CLEAR_PAGE, COPY_PAGE, MARK_SUPER, FLUSH_CACHE_GLOBAL, ...); the errors
  * of the individual operations.
  */
 int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,

@@ -209,7 +209,7 @@ static void step(struct in *in, unsigned int n)
         struct hv_mmuext_op o;
 
         memset(&o, 0, sizeof(o));
-        o.cmd = byte(in) % 14;
+        o.cmd = byte(in) % 16;
         o.arg1.mfn = frame(in);
         (void)hv_mm_mmuext_op(&w->mm, d, byte(in) % 2, &o, 1, &done, &fl);
         break;
