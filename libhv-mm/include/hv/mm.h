@@ -311,17 +311,21 @@ int hv_mm_get_page(struct hv_mm *mm, hv_mfn_t mfn, hv_domid_t owner);
 int hv_mm_put_page(struct hv_mm *mm, hv_mfn_t mfn, struct hv_mm_flush *flush);
 
 /*
- * hv_mm_get_page_type() - take a type reference (the caller already holds
- * a general reference). When the type count is 0 the frame takes @type;
- * a page-table type is then validated: every present entry is checked and
- * references are taken on what it maps; any bad entry undoes all of it.
+ * hv_mm_get_page_type() - take a type reference. The caller must already
+ * hold a general reference of its own (one beyond those of the frame's
+ * typed holders and its allocation). When the type count is 0 the frame
+ * takes @type; a page-table type is then validated (every present entry
+ * checked, references taken on what it maps; any bad entry undoes all of
+ * it) and a SEG_DESC type checks all 512 descriptors (see set_gdt).
  * @type: HV_MM_TYPE_L1..L4, SEG_DESC or WRITABLE.
- * Changing a frame that may still be in a TLB as writable to another type
- * adds HV_MM_FLUSH_ALL to @flush.
- * Return: HV_OK; HV_EINVAL bad type, frame not allocated, or an entry
- * refused by validation (also HV_EPERM for a frame not owned, HV_EBUSY
- * for a page in use with another type, as the entry checks return);
- * HV_EBUSY when the frame's type count is non-zero with another type.
+ * Changing the type of a frame whose previous typed use may linger in a
+ * TLB flushes every TLB first (ops->flush_tlbs) or adds HV_MM_FLUSH_ALL
+ * to @flush.
+ * Return: HV_OK; HV_EINVAL for a bad type, NULL @flush, a frame that is
+ * not RAM or holds no spare general reference, or a refused entry or
+ * descriptor; HV_EBUSY when the type count is non-zero with another type
+ * (or an entry maps such a frame); HV_EPERM when an entry maps a frame
+ * of another domain; HV_EMLINK at HV_MM_REF_MAX.
  */
 int hv_mm_get_page_type(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
                         struct hv_mm_flush *flush);
