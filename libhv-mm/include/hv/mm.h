@@ -112,6 +112,10 @@ struct hv_mm_ops {
      * stale writable mapping must not race the validation of a page
      * table). When NULL the need is added to the call's hv_mm_flush
      * instead, which is only safe while no other CPU runs guest code.
+     * It runs with the hv_mm lock held, so it must complete while other
+     * CPUs spin on that lock: either they spin with interrupts enabled
+     * (and take the flush IPI), or the flush needs no other CPU's help
+     * (broadcast invalidation: TLBI ...IS on AArch64, INVLPGB on x86).
      */
     void (*flush_tlbs)(void *ctx, unsigned int flags);
 };
