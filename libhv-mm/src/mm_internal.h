@@ -67,16 +67,93 @@ void mm_unmap_gfn(struct hv_mm *mm, uint64_t mfn);
 int mm_release(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
                struct hv_mm_flush *flush);
 
-/* refs.c: the reference protocol, unlocked */
-int mm_get_page(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner);
-void mm_put_page(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush);
-int mm_get_type(struct hv_mm *mm, uint64_t mfn, unsigned int type,
-                struct hv_mm_flush *flush);
-void mm_put_type(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush);
-int mm_get_page_and_type(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner,
-                         unsigned int type, struct hv_mm_flush *flush);
-void mm_put_page_and_type(struct hv_mm *mm, uint64_t mfn,
-                          struct hv_mm_flush *flush);
+/*
+ * refs.c: the reference protocol, unlocked. The common cases (a count
+ * going up or down with no change of type or owner) are inline here, as
+ * they sit on the path of every page-table update; the first and last
+ * type reference and the final free are out of line in refs.c/frame.c.
+ */
+int mm_get_type_first(struct hv_mm *mm, uint64_t mfn, unsigned int type,
+                      struct hv_mm_flush *flush);
+void mm_put_type_last(struct hv_mm *mm, uint64_t mfn,
+                      struct hv_mm_flush *flush);
+
+static inline int mm_get_page(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner)
+{
+    struct hv_mm_page *pg;
+
+    if (!mm_mfn_is_ram(mm, mfn))
+        return HV_EINVAL;
+    pg = mm_page(mm, mfn);
+    if (pg->count == 0)
+        return HV_EINVAL; /* free or reserved */
+    if (pg->owner != owner)
+        return HV_EPERM;
+    if (pg->count >= HV_MM_REF_MAX)
+        return HV_EMLINK;
+    pg->count++;
+    return HV_OK;
+}
+
+static inline void mm_put_page(struct hv_mm *mm, uint64_t mfn,
+                               struct hv_mm_flush *flush)
+{
+    struct hv_mm_page *pg = mm_page(mm, mfn);
+
+    HV_CHECK(pg->count > pg->type_count);
+    if (--pg->count == 0)
+        mm_free_frame(mm, mfn, flush);
+}
+
+static inline int mm_get_type(struct hv_mm *mm, uint64_t mfn, unsigned int type,
+                              struct hv_mm_flush *flush)
+{
+    struct hv_mm_page *pg = mm_page(mm, mfn);
+
+    if (pg->type_count == 0)
+        return mm_get_type_first(mm, mfn, type, flush);
+    if (pg->type != type)
+        return HV_EBUSY;
+    if (mm_type_is_pt(type) && !(pg->flags & PF_VALIDATED))
+        return HV_EBUSY; /* being validated: a loop back to itself */
+    if (pg->type_count >= HV_MM_REF_MAX)
+        return HV_EMLINK;
+    pg->type_count++;
+    return HV_OK;
+}
+
+static inline void mm_put_type(struct hv_mm *mm, uint64_t mfn,
+                               struct hv_mm_flush *flush)
+{
+    struct hv_mm_page *pg = mm_page(mm, mfn);
+
+    HV_CHECK(pg->type_count > 0 && pg->count >= pg->type_count);
+    if (pg->type_count == 1)
+        mm_put_type_last(mm, mfn, flush);
+    else
+        pg->type_count--;
+}
+
+static inline int mm_get_page_and_type(struct hv_mm *mm, uint64_t mfn,
+                                       hv_domid_t owner, unsigned int type,
+                                       struct hv_mm_flush *flush)
+{
+    int rc = mm_get_page(mm, mfn, owner);
+
+    if (rc)
+        return rc;
+    rc = mm_get_type(mm, mfn, type, flush);
+    if (rc)
+        mm_put_page(mm, mfn, flush);
+    return rc;
+}
+
+static inline void mm_put_page_and_type(struct hv_mm *mm, uint64_t mfn,
+                                        struct hv_mm_flush *flush)
+{
+    mm_put_type(mm, mfn, flush);
+    mm_put_page(mm, mfn, flush);
+}
 
 /* entry.c: checking one entry, taking and dropping what it references */
 int mm_get_entry_refs(struct hv_mm *mm, const struct hv_mm_domain *d,
