@@ -390,18 +390,13 @@ int mm_release(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
                struct hv_mm_flush *flush)
 {
     struct hv_mm_page *pg;
-    unsigned int v;
-
     if (!mm_mfn_is_ram(mm, mfn))
         return HV_EINVAL;
     pg = mm_page(mm, mfn);
     if (pg->owner != d->id || !(pg->flags & PF_ALLOCATED))
         return HV_EINVAL;
-    if (pg->flags & PF_PINNED)
+    if ((pg->flags & PF_PINNED) || mm_is_root(d, mfn))
         return HV_EBUSY;
-    for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)
-        if (d->baseptr[v] == mfn)
-            return HV_EBUSY;
     mm_unmap_gfn(mm, mfn);
     pg->flags &= ~PF_ALLOCATED;
     mm_put_page(mm, mfn, flush);

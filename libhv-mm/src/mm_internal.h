@@ -16,6 +16,7 @@
 #define PF_PINNED    0x0010u /* holds a pin's general + type ref */
 #define PF_VALIDATED 0x0020u /* page-table contents validated */
 #define PF_TLB_STALE 0x0040u /* a typed use ended: may linger in TLBs */
+#define PF_MARK      0x0080u /* transient, within one locked call */
 
 #define MM_NIL 0xFFFFFFFFu
 
@@ -66,16 +67,93 @@ void mm_unmap_gfn(struct hv_mm *mm, uint64_t mfn);
 int mm_release(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
                struct hv_mm_flush *flush);
 
-/* refs.c: the reference protocol, unlocked */
-int mm_get_page(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner);
-void mm_put_page(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush);
-int mm_get_type(struct hv_mm *mm, uint64_t mfn, unsigned int type,
-                struct hv_mm_flush *flush);
-void mm_put_type(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush);
-int mm_get_page_and_type(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner,
-                         unsigned int type, struct hv_mm_flush *flush);
-void mm_put_page_and_type(struct hv_mm *mm, uint64_t mfn,
-                          struct hv_mm_flush *flush);
+/*
+ * refs.c: the reference protocol, unlocked. The common cases (a count
+ * going up or down with no change of type or owner) are inline here, as
+ * they sit on the path of every page-table update; the first and last
+ * type reference and the final free are out of line in refs.c/frame.c.
+ */
+int mm_get_type_first(struct hv_mm *mm, uint64_t mfn, unsigned int type,
+                      struct hv_mm_flush *flush);
+void mm_put_type_last(struct hv_mm *mm, uint64_t mfn,
+                      struct hv_mm_flush *flush);
+
+static inline int mm_get_page(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner)
+{
+    struct hv_mm_page *pg;
+
+    if (!mm_mfn_is_ram(mm, mfn))
+        return HV_EINVAL;
+    pg = mm_page(mm, mfn);
+    if (pg->count == 0)
+        return HV_EINVAL; /* free or reserved */
+    if (pg->owner != owner)
+        return HV_EPERM;
+    if (pg->count >= HV_MM_REF_MAX)
+        return HV_EMLINK;
+    pg->count++;
+    return HV_OK;
+}
+
+static inline void mm_put_page(struct hv_mm *mm, uint64_t mfn,
+                               struct hv_mm_flush *flush)
+{
+    struct hv_mm_page *pg = mm_page(mm, mfn);
+
+    HV_CHECK(pg->count > pg->type_count);
+    if (--pg->count == 0)
+        mm_free_frame(mm, mfn, flush);
+}
+
+static inline int mm_get_type(struct hv_mm *mm, uint64_t mfn, unsigned int type,
+                              struct hv_mm_flush *flush)
+{
+    struct hv_mm_page *pg = mm_page(mm, mfn);
+
+    if (pg->type_count == 0)
+        return mm_get_type_first(mm, mfn, type, flush);
+    if (pg->type != type)
+        return HV_EBUSY;
+    if (mm_type_is_pt(type) && !(pg->flags & PF_VALIDATED))
+        return HV_EBUSY; /* being validated: a loop back to itself */
+    if (pg->type_count >= HV_MM_REF_MAX)
+        return HV_EMLINK;
+    pg->type_count++;
+    return HV_OK;
+}
+
+static inline void mm_put_type(struct hv_mm *mm, uint64_t mfn,
+                               struct hv_mm_flush *flush)
+{
+    struct hv_mm_page *pg = mm_page(mm, mfn);
+
+    HV_CHECK(pg->type_count > 0 && pg->count >= pg->type_count);
+    if (pg->type_count == 1)
+        mm_put_type_last(mm, mfn, flush);
+    else
+        pg->type_count--;
+}
+
+static inline int mm_get_page_and_type(struct hv_mm *mm, uint64_t mfn,
+                                       hv_domid_t owner, unsigned int type,
+                                       struct hv_mm_flush *flush)
+{
+    int rc = mm_get_page(mm, mfn, owner);
+
+    if (rc)
+        return rc;
+    rc = mm_get_type(mm, mfn, type, flush);
+    if (rc)
+        mm_put_page(mm, mfn, flush);
+    return rc;
+}
+
+static inline void mm_put_page_and_type(struct hv_mm *mm, uint64_t mfn,
+                                        struct hv_mm_flush *flush)
+{
+    mm_put_type(mm, mfn, flush);
+    mm_put_page(mm, mfn, flush);
+}
 
 /* entry.c: checking one entry, taking and dropping what it references */
 int mm_get_entry_refs(struct hv_mm *mm, const struct hv_mm_domain *d,
@@ -91,13 +169,43 @@ int mm_validate(struct hv_mm *mm, uint64_t mfn, unsigned int level,
 void mm_devalidate(struct hv_mm *mm, uint64_t mfn, unsigned int level,
                    struct hv_mm_flush *flush);
 
+/* entry.c: one leaf mapping (PV L1 entry or stage-2 page) */
+int mm_get_leaf(struct hv_mm *mm, const struct hv_mm_domain *d, uint64_t mfn,
+                bool rw, struct hv_mm_flush *flush);
+void mm_put_leaf(struct hv_mm *mm, uint64_t mfn, bool rw,
+                 struct hv_mm_flush *flush);
+
+/* s2.c */
+void mm_s2_destroy(struct hv_mm *mm, struct hv_mm_domain *d,
+                   struct hv_mm_flush *flush);
+/* Stage-2 descriptor bits the checker needs. */
+#define S2_VALID_TABLE 3ULL
+#define S2_AP_R        (1ULL << 6)
+#define S2_AP_W        (1ULL << 7)
+#define S2_ADDR_MASK   0x0000FFFFFFFFF000ULL
+
+/* desc.c */
+int mm_validate_desc_page(struct hv_mm *mm, uint64_t mfn);
+void mm_release_desc(struct hv_mm *mm, struct hv_mm_domain *d,
+                     unsigned int vcpu, struct hv_mm_flush *flush);
+int mm_set_ldt(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+               uint64_t va, unsigned int ents, struct hv_mm_flush *flush);
+
 /* pt.c */
+int mm_walk_to_l1(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t root,
+                  uint64_t va, uint64_t *l1);
+bool mm_va_canonical(uint64_t va);
 int mm_pin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
            unsigned int level, struct hv_mm_flush *flush);
 int mm_unpin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
              struct hv_mm_flush *flush);
 int mm_set_baseptr(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
                    uint64_t mfn, struct hv_mm_flush *flush);
+int mm_set_user_baseptr(struct hv_mm *mm, struct hv_mm_domain *d,
+                        unsigned int vcpu, uint64_t mfn,
+                        struct hv_mm_flush *flush);
+/* Is `mfn` a kernel or user root of some vCPU of `d`? */
+bool mm_is_root(const struct hv_mm_domain *d, uint64_t mfn);
 
 #define PTE_MFN(e)      (((e)&HV_PTE_ADDR_MASK) >> HV_PAGE_SHIFT)
 #define L2_SUPER_FRAMES 512u

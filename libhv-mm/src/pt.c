@@ -176,25 +176,57 @@ int mm_unpin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
     return HV_OK;
 }
 
-int mm_set_baseptr(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
-                   uint64_t mfn, struct hv_mm_flush *flush)
+/* Point a root slot at `mfn` (an L4 of d) or at nothing. */
+static int set_root(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t *slot,
+                    uint64_t mfn, struct hv_mm_flush *flush)
 {
     uint64_t old;
     int rc;
 
-    if (vcpu >= HV_MAX_VCPUS_PER_DOMAIN)
-        return HV_EINVAL;
     if (mfn != HV_MM_INVALID_FRAME) {
         rc = mm_get_page_and_type(mm, mfn, d->id, HV_MM_TYPE_L4, flush);
         if (rc)
             return rc;
     }
-    old = d->baseptr[vcpu];
-    d->baseptr[vcpu] = mfn;
+    old = *slot;
+    *slot = mfn;
     if (old != HV_MM_INVALID_FRAME)
         mm_put_page_and_type(mm, old, flush);
-    mm_flush_add(flush, HV_MM_FLUSH_LOCAL, 0);
     return HV_OK;
+}
+
+int mm_set_baseptr(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                   uint64_t mfn, struct hv_mm_flush *flush)
+{
+    int rc;
+
+    if (vcpu >= HV_MAX_VCPUS_PER_DOMAIN)
+        return HV_EINVAL;
+    rc = set_root(mm, d, &d->baseptr[vcpu], mfn, flush);
+    if (rc == HV_OK)
+        mm_flush_add(flush, HV_MM_FLUSH_LOCAL, 0);
+    return rc;
+}
+
+int mm_set_user_baseptr(struct hv_mm *mm, struct hv_mm_domain *d,
+                        unsigned int vcpu, uint64_t mfn,
+                        struct hv_mm_flush *flush)
+{
+    if (vcpu >= HV_MAX_VCPUS_PER_DOMAIN)
+        return HV_EINVAL;
+    if (mfn == 0)
+        mfn = HV_MM_INVALID_FRAME;
+    return set_root(mm, d, &d->user_baseptr[vcpu], mfn, flush);
+}
+
+bool mm_is_root(const struct hv_mm_domain *d, uint64_t mfn)
+{
+    unsigned int v;
+
+    for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)
+        if (d->baseptr[v] == mfn || d->user_baseptr[v] == mfn)
+            return true;
+    return false;
 }
 
 int hv_mm_pin(struct hv_mm *mm, struct hv_mm_domain *d, hv_mfn_t mfn,
@@ -250,6 +282,35 @@ int hv_mm_new_baseptr(struct hv_mm *mm, struct hv_mm_domain *d,
     return rc;
 }
 
+int hv_mm_new_user_baseptr(struct hv_mm *mm, struct hv_mm_domain *d,
+                           unsigned int vcpu, hv_mfn_t mfn,
+                           struct hv_mm_flush *flush)
+{
+    int rc;
+
+    if (!d || !flush)
+        return HV_EINVAL;
+    hv_spin_lock(&mm->lock);
+    rc = d->registered
+             ? mm_set_user_baseptr(mm, d, vcpu, hv_mfn_val(mfn), flush)
+             : HV_EINVAL;
+    hv_spin_unlock(&mm->lock);
+    return rc;
+}
+
+hv_mfn_t hv_mm_user_baseptr(struct hv_mm *mm, const struct hv_mm_domain *d,
+                            unsigned int vcpu)
+{
+    hv_mfn_t m = hv_mfn(HV_MM_INVALID_FRAME);
+
+    if (!d || vcpu >= HV_MAX_VCPUS_PER_DOMAIN)
+        return m;
+    hv_spin_lock(&mm->lock);
+    m = hv_mfn(d->user_baseptr[vcpu]);
+    hv_spin_unlock(&mm->lock);
+    return m;
+}
+
 hv_mfn_t hv_mm_baseptr(struct hv_mm *mm, const struct hv_mm_domain *d,
                        unsigned int vcpu)
 {
@@ -265,7 +326,7 @@ hv_mfn_t hv_mm_baseptr(struct hv_mm *mm, const struct hv_mm_domain *d,
 
 /* ---- mmuext_op ---- */
 
-static bool canonical(uint64_t va)
+bool mm_va_canonical(uint64_t va)
 {
     uint64_t top = va >> 47;
 
@@ -289,6 +350,8 @@ static int mmuext_one(struct hv_mm *mm, struct hv_mm_domain *d,
         if (op->arg1.mfn == HV_MM_INVALID_FRAME)
             return HV_EINVAL; /* a guest may not run without a root */
         return mm_set_baseptr(mm, d, vcpu, op->arg1.mfn, flush);
+    case HV_MMUEXT_NEW_USER_BASEPTR:
+        return mm_set_user_baseptr(mm, d, vcpu, op->arg1.mfn, flush);
     case HV_MMUEXT_TLB_FLUSH_LOCAL:
         mm_flush_add(flush, HV_MM_FLUSH_LOCAL, 0);
         return HV_OK;
@@ -299,13 +362,16 @@ static int mmuext_one(struct hv_mm *mm, struct hv_mm_domain *d,
     case HV_MMUEXT_INVLPG_LOCAL:
     case HV_MMUEXT_INVLPG_MULTI:
     case HV_MMUEXT_INVLPG_ALL:
-        if (!canonical(op->arg1.linear_addr))
+        if (!mm_va_canonical(op->arg1.linear_addr))
             return HV_EINVAL;
         mm_flush_add(flush,
                      op->cmd == HV_MMUEXT_INVLPG_LOCAL ? HV_MM_FLUSH_LOCAL_VA
                                                        : HV_MM_FLUSH_DOMAIN_VA,
                      op->arg1.linear_addr & HV_PAGE_MASK);
         return HV_OK;
+    case HV_MMUEXT_SET_LDT:
+        return mm_set_ldt(mm, d, vcpu, op->arg1.linear_addr, op->arg2.nr_ents,
+                          flush);
     case HV_MMUEXT_FLUSH_CACHE:
         mm_flush_add(flush, HV_MM_FLUSH_CACHE, 0);
         return HV_OK;
@@ -341,8 +407,8 @@ int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
 /* ---- update_va_mapping ---- */
 
 /* Find the L1 table mapping `va` in the tree rooted at `root`. */
-static int walk_to_l1(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t root,
-                      uint64_t va, uint64_t *l1)
+int mm_walk_to_l1(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t root,
+                  uint64_t va, uint64_t *l1)
 {
     uint64_t mfn = root;
     unsigned int level;
@@ -379,7 +445,7 @@ int hv_mm_update_va_mapping(struct hv_mm *mm, struct hv_mm_domain *d,
     if (!d || !flush || vcpu >= HV_MAX_VCPUS_PER_DOMAIN ||
         kind == HV_UVMF_FLUSHTYPE_MASK)
         return HV_EINVAL;
-    if (!canonical(va))
+    if (!mm_va_canonical(va))
         return HV_EINVAL;
     if (va >= HV_HYPERVISOR_VIRT_START && va < HV_HYPERVISOR_VIRT_END)
         return HV_EPERM;
@@ -387,7 +453,7 @@ int hv_mm_update_va_mapping(struct hv_mm *mm, struct hv_mm_domain *d,
     if (!d->registered || d->baseptr[vcpu] == HV_MM_INVALID_FRAME)
         rc = HV_EINVAL;
     else
-        rc = walk_to_l1(mm, d, d->baseptr[vcpu], va, &l1);
+        rc = mm_walk_to_l1(mm, d, d->baseptr[vcpu], va, &l1);
     if (rc == HV_OK)
         rc = mod_entry(mm, d, l1, 1,
                        (unsigned int)((va >> 12) & (HV_PT_ENTRIES - 1)), val,

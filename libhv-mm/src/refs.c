@@ -45,49 +45,14 @@ void mm_stale_flush(struct hv_mm *mm, struct hv_mm_page *pg,
     pg->flags &= ~PF_TLB_STALE;
 }
 
-int mm_get_page(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner)
-{
-    struct hv_mm_page *pg;
-
-    if (!mm_mfn_is_ram(mm, mfn))
-        return HV_EINVAL;
-    pg = mm_page(mm, mfn);
-    if (pg->count == 0)
-        return HV_EINVAL; /* free or reserved */
-    if (pg->owner != owner)
-        return HV_EPERM;
-    if (pg->count >= HV_MM_REF_MAX)
-        return HV_EMLINK;
-    pg->count++;
-    return HV_OK;
-}
-
-void mm_put_page(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush)
-{
-    struct hv_mm_page *pg = mm_page(mm, mfn);
-
-    HV_CHECK(pg->count > pg->type_count);
-    if (--pg->count == 0)
-        mm_free_frame(mm, mfn, flush);
-}
-
-int mm_get_type(struct hv_mm *mm, uint64_t mfn, unsigned int type,
-                struct hv_mm_flush *flush)
+/* The first type reference: retype if needed, validate. */
+int mm_get_type_first(struct hv_mm *mm, uint64_t mfn, unsigned int type,
+                      struct hv_mm_flush *flush)
 {
     struct hv_mm_page *pg = mm_page(mm, mfn);
     unsigned int old_type = pg->type;
     int rc;
 
-    if (pg->type_count > 0) {
-        if (pg->type != type)
-            return HV_EBUSY;
-        if (mm_type_is_pt(type) && !(pg->flags & PF_VALIDATED))
-            return HV_EBUSY; /* being validated: a loop back to itself */
-        if (pg->type_count >= HV_MM_REF_MAX)
-            return HV_EMLINK;
-        pg->type_count++;
-        return HV_OK;
-    }
     /* The general reference the caller holds must already be counted. */
     HV_CHECK(pg->count > 0);
     if (old_type != type)
@@ -102,42 +67,30 @@ int mm_get_type(struct hv_mm *mm, uint64_t mfn, unsigned int type,
             return rc;
         }
         pg->flags |= PF_VALIDATED;
+    } else if (type == HV_MM_TYPE_SEG_DESC) {
+        rc = mm_validate_desc_page(mm, mfn);
+        if (rc) {
+            pg->type_count = 0;
+            pg->type = (uint8_t)old_type;
+            return rc;
+        }
     }
     return HV_OK;
 }
 
-void mm_put_type(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush)
+/* The last type reference: devalidate a table, mark the frame stale. */
+void mm_put_type_last(struct hv_mm *mm, uint64_t mfn, struct hv_mm_flush *flush)
 {
     struct hv_mm_page *pg = mm_page(mm, mfn);
 
-    HV_CHECK(pg->type_count > 0 && pg->count >= pg->type_count);
-    if (pg->type_count == 1 && mm_type_is_pt(pg->type)) {
+    if (mm_type_is_pt(pg->type)) {
         HV_CHECK(pg->flags & PF_VALIDATED);
         pg->flags &= ~PF_VALIDATED;
         mm_devalidate(mm, mfn, pg->type, flush);
     }
-    if (--pg->type_count == 0)
-        pg->flags |= PF_TLB_STALE;
-}
-
-int mm_get_page_and_type(struct hv_mm *mm, uint64_t mfn, hv_domid_t owner,
-                         unsigned int type, struct hv_mm_flush *flush)
-{
-    int rc = mm_get_page(mm, mfn, owner);
-
-    if (rc)
-        return rc;
-    rc = mm_get_type(mm, mfn, type, flush);
-    if (rc)
-        mm_put_page(mm, mfn, flush);
-    return rc;
-}
-
-void mm_put_page_and_type(struct hv_mm *mm, uint64_t mfn,
-                          struct hv_mm_flush *flush)
-{
-    mm_put_type(mm, mfn, flush);
-    mm_put_page(mm, mfn, flush);
+    HV_CHECK(pg->type_count == 1);
+    pg->type_count = 0;
+    pg->flags |= PF_TLB_STALE;
 }
 
 /* ---- locked public entry points ---- */

@@ -6,7 +6,8 @@
  * Every update is a real one: the entries alternate between writable
  * mappings of two sets of data frames, so each request takes a general
  * and a WRITABLE type reference on the new frame and drops those of the
- * old one. Figures are printed, never asserted.
+ * old one. Each figure is the best of REPEAT runs (the host is shared;
+ * the best run is the least disturbed one). Printed, never asserted.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,7 +18,8 @@
 #include <hv/mm.h>
 
 #define FRAMES 4096u
-#define ROUNDS 2000u
+#define ROUNDS 10000u
+#define REPEAT 3u /* each figure is the best of REPEAT runs */
 
 static uint8_t (*mem)[4096];
 
@@ -40,14 +42,20 @@ static volatile uint64_t sink_table[512];
 /* The baseline: storing the same values into a table, no checks. */
 static double plain_stores(const uint64_t *vals, size_t n, unsigned rounds)
 {
-    double t0 = now();
-    unsigned r;
+    double best = 0;
+    unsigned r, k;
     size_t i;
 
-    for (r = 0; r < rounds; r++)
-        for (i = 0; i < n; i++)
-            sink_table[i & 511] = vals[(i + r) % n];
-    return (double)n * rounds / (now() - t0);
+    for (k = 0; k < REPEAT; k++) {
+        double t0 = now(), rate;
+
+        for (r = 0; r < rounds; r++)
+            for (i = 0; i < n; i++)
+                sink_table[i & 511] = vals[(i + r) % n];
+        rate = (double)n * rounds / (now() - t0);
+        best = rate > best ? rate : best;
+    }
+    return best;
 }
 
 int main(void)

@@ -271,6 +271,49 @@ static void test_new_baseptr(void **state)
     fx_check(f);
 }
 
+static void test_new_user_baseptr(void **state)
+{
+    struct fx *f = *state;
+    struct fx_tree t = fx_tree(f, &f->a);
+    uint64_t user = fx_alloc(f, &f->a);
+
+    assert_int_equal(fx_ext1(f, &f->a, HV_MMUEXT_NEW_BASEPTR, t.l4), HV_OK);
+    f->flush.flags = 0;
+    assert_int_equal(fx_ext1(f, &f->a, HV_MMUEXT_NEW_USER_BASEPTR, user),
+                     HV_OK);
+    assert_int_equal(f->flush.flags, 0);
+    assert_int_equal(hv_mfn_val(hv_mm_user_baseptr(&f->mm, &f->a, 0)), user);
+    assert_int_equal(fx_info(f, user).type, HV_MM_TYPE_L4);
+    /* The same L4 as both roots: two references. */
+    assert_int_equal(fx_ext1(f, &f->a, HV_MMUEXT_NEW_USER_BASEPTR, t.l4),
+                     HV_OK);
+    assert_int_equal(fx_info(f, t.l4).type_count, 2);
+    assert_int_equal(fx_info(f, user).type_count, 0);
+    fx_check(f);
+    /* A root cannot be given back. */
+    assert_int_equal(hv_mm_release_page(&f->mm, &f->a, hv_mfn(t.l4), &f->flush),
+                     HV_EBUSY);
+    /* Not an L4: refused, old root kept. */
+    assert_int_equal(fx_ext1(f, &f->a, HV_MMUEXT_NEW_USER_BASEPTR, t.l3),
+                     HV_EBUSY);
+    assert_int_equal(hv_mfn_val(hv_mm_user_baseptr(&f->mm, &f->a, 0)), t.l4);
+    /* 0 clears (Xen's convention). */
+    assert_int_equal(fx_ext1(f, &f->a, HV_MMUEXT_NEW_USER_BASEPTR, 0), HV_OK);
+    assert_int_equal(hv_mfn_val(hv_mm_user_baseptr(&f->mm, &f->a, 0)),
+                     HV_MM_INVALID_FRAME);
+    assert_int_equal(fx_info(f, t.l4).type_count, 1);
+    assert_int_equal(
+        hv_mm_new_user_baseptr(&f->mm, &f->a, 40, hv_mfn(user), &f->flush),
+        HV_EINVAL);
+    assert_int_equal(
+        hv_mfn_val(hv_mm_user_baseptr(&f->mm, &f->a, HV_MAX_VCPUS_PER_DOMAIN)),
+        HV_MM_INVALID_FRAME);
+    assert_int_equal(
+        hv_mm_new_user_baseptr(&f->mm, &f->a, 1, hv_mfn(user), &f->flush),
+        HV_OK);
+    fx_check(f);
+}
+
 static void test_update_va_mapping(void **state)
 {
     struct fx *f = *state;
@@ -353,7 +396,7 @@ static void test_mmuext_flushes(void **state)
     ops[1].cmd = HV_MMUEXT_INVLPG_ALL;
     ops[1].arg1.linear_addr = 0x7000;
     ops[2].cmd = HV_MMUEXT_FLUSH_CACHE;
-    ops[3].cmd = HV_MMUEXT_SET_LDT;
+    ops[3].cmd = HV_MMUEXT_CLEAR_PAGE;
     assert_int_equal(
         hv_mm_mmuext_op(&f->mm, &f->a, 0, ops, 4, &done, &f->flush), HV_ENOSYS);
     assert_int_equal(done, 3);
@@ -463,6 +506,7 @@ int main(void)
         T(test_preserve_ad),
         T(test_machphys_update),
         T(test_new_baseptr),
+        T(test_new_user_baseptr),
         T(test_update_va_mapping),
         T(test_mmuext_flushes),
         T(test_superpages),
