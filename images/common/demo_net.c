@@ -66,19 +66,19 @@
 #define NET_FRONTS      2
 #define NET_BUFS        16 /* TX pages and RX pages of each frontend */
 #define NET_GRANTS      (2 + 2 * NET_BUFS)
-#define NET_WINDOW      8   /* datagrams net-a keeps in flight */
-#define NET_PRINT_EVERY 5000 /* echoes between net-a's lines */
+#define NET_WINDOW      8    /* datagrams net-a keeps in flight */
+#define NET_PRINT_EVERY 5000 /* datagrams between progress lines */
 #define NET_TIMEOUT     HV_MSEC(100)
 #define NET_BURST       32 /* frames the backend takes per ring per pass */
 #define NET_ECHO_PORT   7
 #define NET_PAYLOAD     32 /* UDP payload bytes: sequence number + filler */
 
 /* Grant references, by the builder's convention. */
-#define REF_TX_RING  0u
-#define REF_RX_RING  1u
-#define REF_TX(i)    (2u + (i))
-#define REF_RX(i)    (2u + NET_BUFS + (i))
-#define STATE_INIT   0u
+#define REF_TX_RING   0u
+#define REF_RX_RING   1u
+#define REF_TX(i)     (2u + (i))
+#define REF_RX(i)     (2u + NET_BUFS + (i))
+#define STATE_INIT    0u
 #define STATE_CONNECT 1u
 
 /* ---- the per-frontend grant table stand-in ---- */
@@ -103,8 +103,8 @@ static int grant_page(const struct net_grants *g, uint32_t ref, bool write,
     return HV_OK;
 }
 
-static int grant_copy_from(void *ctx, uint32_t gref, uint16_t offset,
-                           void *dst, uint16_t len)
+static int grant_copy_from(void *ctx, uint32_t gref, uint16_t offset, void *dst,
+                           uint16_t len)
 {
     uint8_t *page;
     int rc = grant_page(ctx, gref, false, &page);
@@ -563,8 +563,8 @@ static HV_NORETURN void echo_loop(struct hv_vcpu *self, struct netfront *f)
 
     for (;;) {
         unsigned int len = front_recv(f, buf, sizeof(buf)), n;
-        const uint8_t *p = len ? udp_payload(buf, len, NET_ECHO_PORT, &n)
-                               : NULL;
+        const uint8_t *p =
+            len ? udp_payload(buf, len, NET_ECHO_PORT, &n) : NULL;
 
         if (len == 0) {
             front_wait(self, f, HV_TIME_MAX);
@@ -576,7 +576,7 @@ static HV_NORETURN void echo_loop(struct hv_vcpu *self, struct netfront *f)
                         NET_ECHO_PORT, get16(buf + 34), p, n);
         while (front_send(f, out, len) != HV_OK)
             front_wait(self, f, hv_now() + NET_TIMEOUT);
-        if (++answered % (2 * NET_PRINT_EVERY) == 0)
+        if (++answered % NET_PRINT_EVERY == 0)
             demo_say("%s: %llu datagrams answered\n", f->name,
                      (unsigned long long)answered);
     }
@@ -595,8 +595,8 @@ static HV_NORETURN void ping_loop(struct hv_vcpu *self, struct netfront *f)
         while (next - expect < NET_WINDOW) {
             put32(payload, next);
             if (front_send(f, out,
-                           udp_frame(out, peer_mac, f->mac.b, f->ip,
-                                     f->peer_ip, 1024, NET_ECHO_PORT, payload,
+                           udp_frame(out, peer_mac, f->mac.b, f->ip, f->peer_ip,
+                                     1024, NET_ECHO_PORT, payload,
                                      sizeof(payload))) != HV_OK)
                 break;
             next++;
@@ -619,7 +619,7 @@ static HV_NORETURN void ping_loop(struct hv_vcpu *self, struct netfront *f)
             continue;
         uint32_t seq = get32(p);
         if (seq - expect >= next - expect)
-            continue; /* not in flight (late or forged) */
+            continue;         /* not in flight (late or forged) */
         lost += seq - expect; /* the flow is never reordered */
         expect = seq + 1;
         last = hv_now();
@@ -672,8 +672,8 @@ static void back_attach(struct netfront *f)
     uint32_t rx_ref = HV_READ_ONCE(f->xs.rx_ring_ref);
     int rc;
 
-    rc = hv_vsw_ring_back_attach(&f->btx, &grant_ring_ops, &f->grants,
-                                 &tx_ref, 1, HV_VSW_NETIF_TX_SLOT);
+    rc = hv_vsw_ring_back_attach(&f->btx, &grant_ring_ops, &f->grants, &tx_ref,
+                                 1, HV_VSW_NETIF_TX_SLOT);
     if (rc == HV_OK) {
         rc = hv_vsw_ring_back_attach(&f->brx, &grant_ring_ops, &f->grants,
                                      &rx_ref, 1, HV_VSW_NETIF_RX_SLOT);
@@ -775,8 +775,7 @@ static void back_main(struct hv_vcpu *self, void *arg)
                 back_switch(f, pkts, (unsigned int)n);
             }
         }
-        if (!work &&
-            hv_core_evtchn_poll(self, got, HV_ARRAY_SIZE(got)) == 0) {
+        if (!work && hv_core_evtchn_poll(self, got, HV_ARRAY_SIZE(got)) == 0) {
             hv_hypercall2(HV_HYPERCALL_sched_op, HV_SCHEDOP_block, 0);
             hv_core_evtchn_poll(self, got, HV_ARRAY_SIZE(got));
         }
@@ -862,8 +861,7 @@ int demo_net_setup(const char *policy, const char *domains)
             rc = hv_core_evtchn_attach(f->dom);
         /* The frontend offers a port to the backend, which binds it. */
         if (rc == HV_OK)
-            rc = hv_evtchn_alloc_unbound(f->dom->evtchn, NET_BACKEND,
-                                         &f->port);
+            rc = hv_evtchn_alloc_unbound(f->dom->evtchn, NET_BACKEND, &f->port);
         if (rc == HV_OK)
             rc = hv_evtchn_bind_interdomain(back->evtchn, f->dom->evtchn,
                                             f->port, &f->back_port);
