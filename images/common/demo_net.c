@@ -47,17 +47,17 @@
  * which the switch answers by proxy ARP, and sends numbered UDP datagrams
  * to net-b's echo port, keeping NET_WINDOW in flight; net-b sends each
  * back. net-a checks the sequence numbers (the switch never reorders a
- * flow), counts losses (an echo that skips numbers, or silence for
- * NET_TIMEOUT with datagrams in flight) and prints its count every
- * NET_PRINT_EVERY echoes.
+ * flow), reports losses (an echo that skips numbers) and stalls (no echo
+ * for NET_STALL with datagrams in flight) and prints its count every
+ * NET_PRINT_EVERY echoes; net-b prints how many it answered as often.
  *
  * Files: this one holds the grant stand-in, the backend and the builder;
  * demo_net_front.c the netfront; demo_net.h what they share.
  *
  * Counting. The backend adds to struct hv_domain.frames_switched of the
- * sending domain every delivery the switch made of that domain's frames
- * (a DHCP or ARP reply counts for its requester), and the same to domain
- * 7's, which thus shows everything it switched.
+ * sending domain every frame of that domain's the switch forwarded into a
+ * frontend's RX page (a DHCP or ARP reply counts for its requester), and
+ * the same to domain 7's, which thus shows everything it switched.
  */
 #include "demo_net.h"
 #include <hv/core_evtchn.h>
@@ -185,13 +185,18 @@ static void back_disconnect(struct netfront *f, int rc)
     f->broken = true;
 }
 
-/* Switch n frames that came from `src`; deliver them; count them. */
+/*
+ * Switch n frames that came from `src` and deliver them; count the frames
+ * that reached a frontend's RX page (not those the switch dropped, nor
+ * those that found no posted page).
+ */
 static void back_switch(struct netfront *src, struct hv_vsw_pkt *pkts,
                         unsigned int n)
 {
     static struct hv_vsw_out out[NET_BURST * NET_FRONTS];
     struct hv_vsw_burst b;
     unsigned int off = 0;
+    uint64_t delivered = 0;
 
     while (off < n) {
         b.out = out;
@@ -211,15 +216,18 @@ static void back_switch(struct netfront *src, struct hv_vsw_pkt *pkts,
                 continue;
             rc = hv_vsw_netback_rx(&dst->nb, pkts + off, out + first, count,
                                    &kick);
-            if (rc < 0)
+            if (rc < 0) {
                 back_disconnect(dst, rc);
-            else if (kick)
+                continue;
+            }
+            delivered += (unsigned int)rc;
+            if (kick)
                 demo_net_notify(dst->back_port);
         }
-        src->dom->frames_switched += b.out_count;
-        net_back_dom->frames_switched += b.out_count;
         off += b.consumed;
     }
+    src->dom->frames_switched += delivered;
+    net_back_dom->frames_switched += delivered;
 }
 
 static void back_main(struct hv_vcpu *self, void *arg)

@@ -31,9 +31,10 @@ int demo_net_setup(const char *policy, const char *domains);
 #define NET_FRONTS      2
 #define NET_BUFS        16 /* TX pages and RX pages of each frontend */
 #define NET_GRANTS      (2 + 2 * NET_BUFS)
-#define NET_WINDOW      8    /* datagrams net-a keeps in flight */
-#define NET_PRINT_EVERY 5000 /* datagrams between progress lines */
-#define NET_TIMEOUT     HV_MSEC(100)
+#define NET_WINDOW      8            /* datagrams net-a keeps in flight */
+#define NET_PRINT_EVERY 5000         /* datagrams between progress lines */
+#define NET_TIMEOUT     HV_MSEC(100) /* DHCP and ARP retry after */
+#define NET_STALL       HV_SEC(1)    /* net-a gives up on a window after */
 #define NET_BURST       32 /* frames the backend takes per ring per pass */
 #define NET_ECHO_PORT   7
 #define NET_PAYLOAD     32 /* UDP payload bytes: sequence number + filler */
