@@ -44,12 +44,22 @@
  * The traffic. Both frontends get their address from the switch's DHCP
  * server (DISCOVER/OFFER/REQUEST/ACK). net-a then asks ARP for net-b's
  * address (configured: the peer a program would be told to talk to),
- * which the switch answers by proxy ARP, and sends numbered UDP datagrams
- * to net-b's echo port, keeping NET_WINDOW in flight; net-b sends each
- * back. net-a checks the sequence numbers (the switch never reorders a
- * flow), reports losses (an echo that skips numbers) and stalls (no echo
- * for NET_STALL with datagrams in flight) and prints its count every
- * NET_PRINT_EVERY echoes; net-b prints how many it answered as often.
+ * which the switch answers by proxy ARP, probes net-b with datagram #0
+ * until it answers (net-b drops what arrives before its DHCP is done, as
+ * a host without an address would), then sends numbered UDP datagrams to
+ * net-b's echo port, keeping NET_WINDOW in flight; net-b sends each back. net-a
+ * checks the sequence numbers (the switch never reorders a flow), reports
+ * losses (an echo that skips numbers) and stalls (no echo for NET_STALL with
+ * datagrams in flight) and prints its count every NET_PRINT_EVERY echoes; net-b
+ * prints how many it answered as often.
+ *
+ * The attacker. Domain 8 ("net-evil"), started only when domains= names
+ * it, is a hostile netfront: TX requests from an unknown grant and of
+ * 2000 bytes, RX pages granted unknown or read-only, a frame posing as
+ * net-b, and finally a forged req_prod. The backend must answer each with
+ * an error (or the switch drop it), disconnect it on the forged index,
+ * and go on serving net-a and net-b; the x86_64-demo-net-hostile test
+ * checks that.
  *
  * Files: this one holds the grant stand-in, the backend and the builder;
  * demo_net_front.c the netfront; demo_net.h what they share.
@@ -143,8 +153,9 @@ static const struct hv_vsw_ring_ops grant_ring_ops = {
     .unmap = grant_unmap,
 };
 
-static struct net_pages net_pages[NET_FRONTS] HV_ALIGNED(HV_PAGE_SIZE);
-static struct netfront fronts[NET_FRONTS];
+static struct net_pages net_pages[NET_FRONTS_MAX] HV_ALIGNED(HV_PAGE_SIZE);
+static struct netfront fronts[NET_FRONTS_MAX];
+static unsigned int front_count;
 static struct hv_vsw net_sw; /* ~200 KiB: static */
 static struct hv_domain *net_back_dom;
 
@@ -178,11 +189,19 @@ static void back_attach(struct netfront *f)
 
 static void back_disconnect(struct netfront *f, int rc)
 {
-    demo_say("vsw: %s: ring broken (%d), disconnected\n", f->name, rc);
+    struct hv_vsw_port_stats st;
+
     hv_vsw_ring_back_detach(&f->btx);
     hv_vsw_ring_back_detach(&f->brx);
     f->attached = false;
     f->broken = true;
+    if (hv_vsw_port_stats(&net_sw, f->sw_port, &st) != HV_OK)
+        hv_memset(&st, 0, sizeof(st));
+    demo_say("vsw: %s: ring broken (%d), disconnected; tx errors %llu, "
+             "rx errors %llu, spoofed-IP drops %llu\n",
+             f->name, rc, (unsigned long long)f->nb.stats.tx_errors,
+             (unsigned long long)f->nb.stats.rx_errors,
+             (unsigned long long)st.drops[HV_VSW_DROP_SPOOF_IP]);
 }
 
 /*
@@ -193,7 +212,7 @@ static void back_disconnect(struct netfront *f, int rc)
 static void back_switch(struct netfront *src, struct hv_vsw_pkt *pkts,
                         unsigned int n)
 {
-    static struct hv_vsw_out out[NET_BURST * NET_FRONTS];
+    static struct hv_vsw_out out[NET_BURST * NET_FRONTS_MAX];
     struct hv_vsw_burst b;
     unsigned int off = 0;
     uint64_t delivered = 0;
@@ -205,7 +224,7 @@ static void back_switch(struct netfront *src, struct hv_vsw_pkt *pkts,
                          &b) != HV_OK ||
             b.consumed == 0)
             return;
-        for (unsigned int i = 0; i < NET_FRONTS; i++) {
+        for (unsigned int i = 0; i < front_count; i++) {
             struct netfront *dst = &fronts[i];
             uint32_t first = b.port_first[dst->sw_port];
             uint32_t count = b.port_first[dst->sw_port + 1] - first;
@@ -237,11 +256,11 @@ static void back_main(struct hv_vcpu *self, void *arg)
     hv_evtchn_port_t got[8];
 
     (void)arg;
-    demo_say("vsw: driver domain up, switch with %u ports\n", NET_FRONTS);
+    demo_say("vsw: driver domain up, switch with %u ports\n", front_count);
     for (;;) {
         bool work = false;
 
-        for (unsigned int i = 0; i < NET_FRONTS; i++) {
+        for (unsigned int i = 0; i < front_count; i++) {
             struct netfront *f = &fronts[i];
             bool kick = false;
             int n;
@@ -291,7 +310,7 @@ static int net_switch_init(void)
     };
     int rc = hv_vsw_init(&net_sw, &cfg);
 
-    for (unsigned int i = 0; rc == HV_OK && i < NET_FRONTS; i++) {
+    for (unsigned int i = 0; rc == HV_OK && i < front_count; i++) {
         struct hv_vsw_port_config pc = {
             .kind = HV_VSW_PORT_GUEST,
             .vlan_mode = HV_VSW_VLAN_ACCESS,
@@ -321,13 +340,18 @@ static void net_register_pages(struct netfront *f)
 
 int demo_net_setup(const char *policy, const char *domains)
 {
-    static const char *const names[NET_FRONTS] = {"net-a", "net-b"};
+    static const char *const names[NET_FRONTS_MAX] = {"net-a", "net-b",
+                                                      "net-evil"};
+    static const hv_domid_t ids[NET_FRONTS_MAX] = {5, 6, NET_EVIL};
     struct hv_domain *back;
     int rc;
 
     for (unsigned int id = 5; id <= NET_BACKEND; id++)
         if (!hv_image_domain_selected(domains, id))
             return HV_OK;
+    /* The attacker only when asked for by name, never by default. */
+    front_count =
+        domains != NULL && hv_image_domain_selected(domains, NET_EVIL) ? 3 : 2;
     rc = hv_core_evtchn_enable();
     if (rc != HV_OK && rc != HV_EEXIST)
         return rc;
@@ -337,14 +361,15 @@ int demo_net_setup(const char *policy, const char *domains)
     if (rc != HV_OK)
         return rc;
     net_back_dom = back;
-    for (unsigned int i = 0; i < NET_FRONTS; i++) {
+    for (unsigned int i = 0; i < front_count; i++) {
         struct netfront *f = &fronts[i];
-        hv_domid_t id = (hv_domid_t)(5 + i);
+        hv_domid_t id = ids[i];
 
         hv_memset(f, 0, sizeof(*f));
         f->name = names[i];
         f->mac = (struct hv_vsw_mac){{0x02, 0, 0, 0, 0, (uint8_t)id}};
         f->peer_ip = i == 0 ? 0x0a000006u : 0; /* net-a talks to net-b */
+        f->evil = id == NET_EVIL;
         f->pages = &net_pages[i];
         f->sw_port = i;
         net_register_pages(f);
@@ -365,7 +390,7 @@ int demo_net_setup(const char *policy, const char *domains)
     if (rc != HV_OK)
         return rc;
     hv_vcpu_kick(back->vcpus[0]);
-    for (unsigned int i = 0; i < NET_FRONTS; i++)
+    for (unsigned int i = 0; i < front_count; i++)
         hv_vcpu_kick(fronts[i].dom->vcpus[0]);
     return HV_OK;
 }

@@ -16,7 +16,8 @@
  * the backend by an interdomain event channel, register the frontends'
  * shared pages in the per-frontend grant tables, and kick the three vCPUs.
  * The group runs only when all three are selected by `domains` (NULL for
- * all); otherwise nothing is created and HV_OK is returned.
+ * all); otherwise nothing is created and HV_OK is returned. The hostile
+ * frontend, domain 8, is added only when `domains` names it.
  * Return: HV_OK or the first refusal (domain, vCPU, event channel or
  * switch setup; sEDF admission control).
  */
@@ -28,7 +29,8 @@ int demo_net_setup(const char *policy, const char *domains);
  */
 
 #define NET_BACKEND     7
-#define NET_FRONTS      2
+#define NET_FRONTS_MAX  3  /* net-a, net-b and (when asked for) net-evil */
+#define NET_EVIL        8  /* domain id of the hostile frontend */
 #define NET_BUFS        16 /* TX pages and RX pages of each frontend */
 #define NET_GRANTS      (2 + 2 * NET_BUFS)
 #define NET_WINDOW      8            /* datagrams net-a keeps in flight */
@@ -78,6 +80,7 @@ struct netfront {
     struct hv_domain *dom;
     struct hv_vsw_mac mac;
     uint32_t peer_ip; /* net-a: whom to send to; net-b: 0 (echo) */
+    bool evil;        /* domain 8: attacks the backend instead */
     hv_evtchn_port_t port, back_port;
     struct net_pages *pages;
     struct net_grants grants;

@@ -6,7 +6,8 @@
  * "connected", asks the switch's DHCP server for its address, and then
  * either sends numbered UDP datagrams to its peer's echo port and checks
  * the echoes (net-a, after resolving the peer by ARP) or echoes every
- * datagram it receives (net-b). Everything from the backend is checked:
+ * datagram it receives (net-b); or, as domain 8 ("net-evil"), attacks
+ * the backend. Everything from the backend is checked:
  * responses naming buffers not in flight, bad lengths or offsets are
  * counted and ignored. Frames are built and parsed here by hand, as a guest
  * would (no switch code is used on this side).
@@ -176,13 +177,12 @@ static unsigned int front_recv(struct netfront *f, uint8_t *buf,
 }
 
 /* Sleep until the backend answers or `deadline`, re-arming both rings. */
-static void front_wait(struct hv_vcpu *self, struct netfront *f,
-                       hv_time_t deadline)
+static void front_sleep(struct hv_vcpu *self, struct netfront *f,
+                        hv_time_t deadline)
 {
     hv_evtchn_port_t got[4];
     bool more_rx = false, more_tx = false;
 
-    front_reap_tx(f); /* else final_check would see them and never sleep */
     hv_vsw_ring_final_check_responses(&f->rx, &more_rx);
     hv_vsw_ring_final_check_responses(&f->tx, &more_tx);
     if (more_rx || more_tx ||
@@ -191,6 +191,14 @@ static void front_wait(struct hv_vcpu *self, struct netfront *f,
     hv_hypercall2(HV_HYPERCALL_set_timer_op, (uint64_t)deadline, 0);
     hv_hypercall2(HV_HYPERCALL_sched_op, HV_SCHEDOP_block, 0);
     hv_core_evtchn_poll(self, got, HV_ARRAY_SIZE(got));
+}
+
+/* The same, TX answers taken first (else final_check sees them at once). */
+static void front_wait(struct hv_vcpu *self, struct netfront *f,
+                       hv_time_t deadline)
+{
+    front_reap_tx(f);
+    front_sleep(self, f, deadline);
 }
 
 /* Wait for a frame that match() accepts; its length, 0 at the deadline. */
@@ -380,6 +388,35 @@ static HV_NORETURN void echo_loop(struct hv_vcpu *self, struct netfront *f)
     }
 }
 
+static bool is_probe_echo(struct netfront *f, const uint8_t *p, unsigned int n)
+{
+    unsigned int len;
+    const uint8_t *m = udp_payload(p, n, 1024, &len);
+
+    return m != NULL && len >= 4 && get32(p + 26) == f->peer_ip &&
+           get32(m) == 0;
+}
+
+/*
+ * The peer echoes only once it has its address (until then it drops what
+ * it receives, as a host would): send datagram #0 until it comes back.
+ */
+static bool probe_peer(struct hv_vcpu *self, struct netfront *f)
+{
+    uint8_t buf[HV_VSW_FRAME_MAX], out[128], payload[NET_PAYLOAD] = {0};
+
+    for (unsigned int tries = 0; tries < 50; tries++) {
+        if (front_send(f, out,
+                       udp_frame(out, f->peer_mac, f->mac.b, f->ip, f->peer_ip,
+                                 1024, NET_ECHO_PORT, payload,
+                                 sizeof(payload))) == HV_OK &&
+            front_await(self, f, buf, sizeof(buf), is_probe_echo,
+                        hv_now() + NET_TIMEOUT))
+            return true;
+    }
+    return false;
+}
+
 /*
  * net-a: numbered datagrams to net-b's echo port, NET_WINDOW in flight.
  * The rings and the switch never reorder a flow, so an echo that skips
@@ -444,6 +481,94 @@ static HV_NORETURN void ping_loop(struct hv_vcpu *self, struct netfront *f)
     }
 }
 
+/* ---- net-evil (domain 8, only when domains= names it) ---- */
+
+/* The status of the next answer on `ring` (TX or RX); 99 if none came. */
+static int evil_answer(struct hv_vcpu *self, struct netfront *f, bool tx)
+{
+    hv_time_t deadline = hv_now() + NET_TIMEOUT;
+    union {
+        struct hv_vsw_netif_tx_response t;
+        struct hv_vsw_netif_rx_response r;
+    } u;
+
+    for (;;) {
+        if (hv_vsw_ring_get_response(tx ? &f->tx : &f->rx, &u) == 1)
+            return tx ? u.t.status : u.r.status;
+        if (hv_now() >= deadline)
+            return 99;
+        front_sleep(self, f, deadline);
+    }
+}
+
+/* Post one TX request as given; the status it is answered with. */
+static int evil_tx(struct hv_vcpu *self, struct netfront *f, uint32_t gref,
+                   uint16_t size)
+{
+    struct hv_vsw_netif_tx_request rq = {.gref = gref, .size = size};
+    bool kick = false;
+
+    hv_vsw_ring_put_request(&f->tx, &rq);
+    hv_vsw_ring_push_requests(&f->tx, &kick);
+    if (kick)
+        demo_net_notify(f->port);
+    return evil_answer(self, f, true);
+}
+
+/*
+ * A hostile netfront: every request names something it must not, and
+ * the backend must answer each with an error and carry on serving the
+ * others; a forged ring index finally gets it disconnected.
+ */
+static HV_NORETURN void evil_main(struct hv_vcpu *self, struct netfront *f)
+{
+    static const uint8_t net_a[6] = {0x02, 0, 0, 0, 0, 5};
+    struct hv_vsw_netif_rx_request unknown = {.id = 0, .gref = 999};
+    struct hv_vsw_netif_rx_request ro = {.id = 1, .gref = REF_TX(0)};
+    struct hv_vsw_sring *s = (struct hv_vsw_sring *)f->pages->tx_ring;
+    uint8_t payload[NET_PAYLOAD] = {0};
+    bool kick = false;
+    int st;
+
+    /* RX pages the backend may not write: unknown, and read-only. */
+    hv_vsw_ring_put_request(&f->rx, &unknown);
+    hv_vsw_ring_put_request(&f->rx, &ro);
+    hv_vsw_ring_push_requests(&f->rx, &kick);
+    f->xs.tx_ring_ref = REF_TX_RING;
+    f->xs.rx_ring_ref = REF_RX_RING;
+    __atomic_store_n(&f->xs.state, STATE_CONNECT, __ATOMIC_RELEASE);
+    demo_net_notify(f->port);
+
+    st = evil_tx(self, f, 999, 60);
+    demo_say("%s: TX from an unknown grant: status %d\n", f->name, st);
+    st = evil_tx(self, f, REF_TX(1), 2000);
+    demo_say("%s: TX of 2000 bytes: status %d\n", f->name, st);
+    /* Two DHCP requests: their answers land in the two bad RX pages. */
+    for (unsigned int i = 0; i < 2; i++) {
+        dhcp_send(f, 1);
+        st = evil_answer(self, f, false);
+        demo_say("%s: RX into %s grant: status %d\n", f->name,
+                 i == 0 ? "an unknown" : "a read-only", st);
+        front_reap_tx(f);
+    }
+    /* Pretend to be net-b (10.0.0.6) towards net-a: dropped by the switch. */
+    st = evil_tx(self, f, REF_TX(2),
+                 (uint16_t)udp_frame(f->pages->tx[2], net_a, f->mac.b,
+                                     0x0a000006u, 0x0a000005u, NET_ECHO_PORT,
+                                     1024, payload, sizeof(payload)));
+    demo_say("%s: TX posing as 10.0.0.6: status %d\n", f->name, st);
+    /* Claim 100000 requests the ring cannot hold. */
+    demo_say("%s: forging req_prod\n", f->name);
+    __atomic_store_n(&s->req_prod, s->req_prod + 100000u, __ATOMIC_RELEASE);
+    demo_net_notify(f->port);
+    for (;;) { /* disconnected: nothing will come; take what is pending */
+        hv_evtchn_port_t got[4];
+
+        hv_core_evtchn_poll(self, got, HV_ARRAY_SIZE(got));
+        hv_hypercall2(HV_HYPERCALL_sched_op, HV_SCHEDOP_block, 0);
+    }
+}
+
 void demo_net_front_main(struct hv_vcpu *self, void *arg)
 {
     struct netfront *f = arg;
@@ -455,11 +580,14 @@ void demo_net_front_main(struct hv_vcpu *self, void *arg)
         demo_say("%s: cannot set up rings\n", f->name);
         return;
     }
+    /* TX pages 0-2 are net-evil's for hand-made requests. */
     f->tx_free_count = 0;
-    for (uint16_t i = 0; i < NET_BUFS; i++) {
+    for (uint16_t i = f->evil ? 3 : 0; i < NET_BUFS; i++)
         f->tx_free[f->tx_free_count++] = i;
+    if (f->evil)
+        evil_main(self, f);
+    for (uint16_t i = 0; i < NET_BUFS; i++)
         front_post_rx(f, i);
-    }
     f->xs.tx_ring_ref = REF_TX_RING;
     f->xs.rx_ring_ref = REF_RX_RING;
     __atomic_store_n(&f->xs.state, STATE_CONNECT, __ATOMIC_RELEASE);
@@ -473,6 +601,10 @@ void demo_net_front_main(struct hv_vcpu *self, void *arg)
         echo_loop(self, f);
     if (!arp_resolve(self, f)) {
         say_ip(f->name, "no ARP answer for", f->peer_ip);
+        return;
+    }
+    if (!probe_peer(self, f)) {
+        say_ip(f->name, "no echo from", f->peer_ip);
         return;
     }
     say_ip(f->name, "sending to", f->peer_ip);
