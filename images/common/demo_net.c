@@ -50,7 +50,7 @@
  * net-b's echo port, keeping NET_WINDOW in flight; net-b sends each back. net-a
  * checks the sequence numbers (the switch never reorders a flow), reports
  * losses (an echo that skips numbers) and stalls (no echo for NET_STALL with
- * datagrams in flight) and prints its count every NET_PRINT_EVERY echoes; net-b
+ * datagrams in flight) and prints its count every NET_PRINT_PERIOD; net-b
  * prints how many it answered as often.
  *
  * The attacker. Domain 8 ("net-evil"), started only when domains= names

@@ -28,18 +28,18 @@ int demo_net_setup(const char *policy, const char *domains);
  * demo_net_front.c (the netfront); not for recipes ----
  */
 
-#define NET_BACKEND     7
-#define NET_FRONTS_MAX  3  /* net-a, net-b and (when asked for) net-evil */
-#define NET_EVIL        8  /* domain id of the hostile frontend */
-#define NET_BUFS        16 /* TX pages and RX pages of each frontend */
-#define NET_GRANTS      (2 + 2 * NET_BUFS)
-#define NET_WINDOW      8            /* datagrams net-a keeps in flight */
-#define NET_PRINT_EVERY 5000         /* datagrams between progress lines */
-#define NET_TIMEOUT     HV_MSEC(100) /* DHCP and ARP retry after */
-#define NET_STALL       HV_SEC(1)    /* net-a gives up on a window after */
-#define NET_BURST       32 /* frames the backend takes per ring per pass */
-#define NET_ECHO_PORT   7
-#define NET_PAYLOAD     32 /* UDP payload bytes: sequence number + filler */
+#define NET_BACKEND      7
+#define NET_FRONTS_MAX   3  /* net-a, net-b and (when asked for) net-evil */
+#define NET_EVIL         8  /* domain id of the hostile frontend */
+#define NET_BUFS         16 /* TX pages and RX pages of each frontend */
+#define NET_GRANTS       (2 + 2 * NET_BUFS)
+#define NET_WINDOW       8            /* datagrams net-a keeps in flight */
+#define NET_PRINT_PERIOD HV_MSEC(500) /* between progress lines */
+#define NET_TIMEOUT      HV_MSEC(100) /* DHCP and ARP retry after */
+#define NET_STALL        HV_SEC(1)    /* net-a gives up on a window after */
+#define NET_BURST        32 /* frames the backend takes per ring per pass */
+#define NET_ECHO_PORT    7
+#define NET_PAYLOAD      32 /* UDP payload bytes: sequence number + filler */
 
 /* Grant references, by the builder's convention. */
 #define REF_TX_RING   0u

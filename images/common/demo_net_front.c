@@ -366,6 +366,7 @@ static HV_NORETURN void echo_loop(struct hv_vcpu *self, struct netfront *f)
 {
     uint8_t buf[HV_VSW_FRAME_MAX], out[HV_VSW_FRAME_MAX];
     uint64_t answered = 0;
+    hv_time_t report = hv_now() + NET_PRINT_PERIOD;
 
     for (;;) {
         unsigned int len = front_recv(f, buf, sizeof(buf)), n;
@@ -382,9 +383,12 @@ static HV_NORETURN void echo_loop(struct hv_vcpu *self, struct netfront *f)
                         NET_ECHO_PORT, get16(buf + 34), p, n);
         while (front_send(f, out, len) != HV_OK)
             front_wait(self, f, hv_now() + NET_TIMEOUT);
-        if (++answered % NET_PRINT_EVERY == 0)
+        answered++;
+        if (hv_now() >= report) {
             demo_say("%s: %llu datagrams answered\n", f->name,
                      (unsigned long long)answered);
+            report = hv_now() + NET_PRINT_PERIOD;
+        }
     }
 }
 
@@ -431,7 +435,7 @@ static HV_NORETURN void ping_loop(struct hv_vcpu *self, struct netfront *f)
     uint8_t buf[HV_VSW_FRAME_MAX], out[128], payload[NET_PAYLOAD];
     uint32_t next = 1, expect = 1, abandoned = 1; /* [abandoned, expect) */
     uint64_t echoed = 0, lost = 0, late = 0;
-    hv_time_t last = hv_now();
+    hv_time_t last = hv_now(), report = last + NET_PRINT_PERIOD;
 
     hv_memset(payload, 0x5a, sizeof(payload));
     for (;;) {
@@ -475,9 +479,16 @@ static HV_NORETURN void ping_loop(struct hv_vcpu *self, struct netfront *f)
         }
         expect = seq + 1;
         last = hv_now();
-        if (++echoed % NET_PRINT_EVERY == 0)
-            demo_say("%s: %llu frames echoed\n", f->name,
-                     (unsigned long long)echoed);
+        echoed++;
+        if (last >= report) {
+            if (late == 0)
+                demo_say("%s: %llu frames echoed\n", f->name,
+                         (unsigned long long)echoed);
+            else
+                demo_say("%s: %llu frames echoed, %llu late\n", f->name,
+                         (unsigned long long)echoed, (unsigned long long)late);
+            report = last + NET_PRINT_PERIOD;
+        }
     }
 }
 
