@@ -453,9 +453,15 @@ static HV_NORETURN void ping_loop(struct hv_vcpu *self, struct netfront *f)
 
         if (len == 0) {
             if (hv_now() - last >= NET_STALL && next != expect) {
-                demo_say("%s: stalled: no echo for %lld ms, %u in flight\n",
+                const struct hv_vsw_sring *t = f->tx.s, *r = f->rx.s;
+
+                /* with both rings' shared indices, for a post-mortem */
+                demo_say("%s: stalled: no echo for %lld ms, %u in flight; "
+                         "tx %u/%u/%u/%u rx %u/%u/%u/%u\n",
                          f->name, (long long)((hv_now() - last) / 1000000),
-                         next - expect);
+                         next - expect, t->req_prod, t->req_event, t->rsp_prod,
+                         t->rsp_event, r->req_prod, r->req_event, r->rsp_prod,
+                         r->rsp_event);
                 abandoned = expect;
                 expect = next;
                 last = hv_now();
