@@ -439,6 +439,8 @@ static HV_NORETURN void ping_loop(struct hv_vcpu *self, struct netfront *f)
 
     hv_memset(payload, 0x5a, sizeof(payload));
     for (;;) {
+        if (next == expect)
+            last = hv_now(); /* an empty window: its clock starts now */
         while (next - expect < NET_WINDOW) {
             put32(payload, next);
             if (front_send(f, out,
@@ -464,7 +466,7 @@ static HV_NORETURN void ping_loop(struct hv_vcpu *self, struct netfront *f)
                          r->rsp_event);
                 abandoned = expect;
                 expect = next;
-                last = hv_now();
+                continue; /* a fresh window at once */
             }
             front_wait(self, f, last + NET_STALL);
             continue;
