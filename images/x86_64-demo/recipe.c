@@ -1,5 +1,4 @@
-/* x86_64-demo: domains 1-7 (8, the attacker, on request), BVT unless sched=
- * says. */
+/* x86_64-demo: domains 1-7 (8 on request); BVT unless sched= says. */
 #include "../common/demo.h"
 #include "../common/demo_net.h"
 #include <hv/sched_bvt.h>
