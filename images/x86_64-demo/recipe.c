@@ -1,5 +1,6 @@
-/* x86_64-demo: domains 1-4, BVT unless sched= says. */
+/* x86_64-demo: domains 1-7 (8 on request); BVT unless sched= says. */
 #include "../common/demo.h"
+#include "../common/demo_net.h"
 #include <hv/debugger.h>
 #include <hv/sched_bvt.h>
 #include <hv/sched_rr.h>
@@ -16,7 +17,9 @@ static int setup(const char *policy, const char *domains)
     int rc = demo_hello_setup(policy, domains);
 
     hv_debugger_enable();
-    return rc == HV_OK ? demo_pingpong_setup(policy, domains) : rc;
+    if (rc == HV_OK)
+        rc = demo_pingpong_setup(policy, domains);
+    return rc == HV_OK ? demo_net_setup(policy, domains) : rc;
 }
 
 const struct hv_image hv_image = {
