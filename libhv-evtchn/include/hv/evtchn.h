@@ -37,70 +37,14 @@
 #ifndef HV_EVTCHN_H
 #define HV_EVTCHN_H
 
+#include <hv/abi/event_channel.h>
 #include <hv/abi/xen.h>
 #include <hv/base.h>
 
 HV_EXTERN_C_BEGIN
 
-/* ------------------------------------------------------------------------
- * Guest ABI facts (Xen: xen/include/public/event_channel.h and xen.h).
- * They belong in libhv/include/hv/abi/ once that exists; they live here
- * until then.
- */
-
-/* A port number as the guest sees it (Xen's evtchn_port_t). */
-typedef uint32_t hv_evtchn_port_t;
-
-/* Ports of the 2-level scheme with 64-bit words: 64 x 64. */
-#define HV_EVTCHN_2L_MAX_PORTS 4096u
-
-/* HV_DOMID_SELF, the "this domain" id of the ABI, is in <hv/abi/xen.h>. */
-
-/* EVTCHNOP_* sub-commands of the event_channel_op hypercall. */
-#define HV_EVTCHNOP_BIND_INTERDOMAIN 0
-#define HV_EVTCHNOP_BIND_VIRQ        1
-#define HV_EVTCHNOP_BIND_PIRQ        2
-#define HV_EVTCHNOP_CLOSE            3
-#define HV_EVTCHNOP_SEND             4
-#define HV_EVTCHNOP_STATUS           5
-#define HV_EVTCHNOP_ALLOC_UNBOUND    6
-#define HV_EVTCHNOP_BIND_IPI         7
-#define HV_EVTCHNOP_BIND_VCPU        8
-#define HV_EVTCHNOP_UNMASK           9
-#define HV_EVTCHNOP_RESET            10
-#define HV_EVTCHNOP_INIT_CONTROL     11 /* FIFO ABI: not supported */
-#define HV_EVTCHNOP_EXPAND_ARRAY     12 /* FIFO ABI: not supported */
-#define HV_EVTCHNOP_SET_PRIORITY     13 /* FIFO ABI: not supported */
-
-/* EVTCHNSTAT_*: the state of a port, as EVTCHNOP_status reports it. */
-#define HV_EVTCHNSTAT_CLOSED      0
-#define HV_EVTCHNSTAT_UNBOUND     1
-#define HV_EVTCHNSTAT_INTERDOMAIN 2
-#define HV_EVTCHNSTAT_PIRQ        3 /* reserved: never entered here */
-#define HV_EVTCHNSTAT_VIRQ        4
-#define HV_EVTCHNSTAT_IPI         5
-
-/*
- * VIRQ_*: virtual interrupts the hypervisor raises. "V" ones are per vCPU
- * (bound once on each vCPU, never moved); "G" ones are global (bound once
- * per domain, on vCPU 0, and movable with hv_evtchn_bind_vcpu()).
- */
-#define HV_VIRQ_TIMER      0  /* V: timer expired */
-#define HV_VIRQ_DEBUG      1  /* V: dump debug information */
-#define HV_VIRQ_CONSOLE    2  /* G: emergency console input */
-#define HV_VIRQ_DOM_EXC    3  /* G: exceptional event for some domain */
-#define HV_VIRQ_TBUF       4  /* G: trace buffer has records */
-#define HV_VIRQ_DEBUGGER   6  /* G: a domain paused for debugging */
-#define HV_VIRQ_XENOPROF   7  /* V: profiling sample available */
-#define HV_VIRQ_CON_RING   8  /* G: console ring input */
-#define HV_VIRQ_PCPU_STATE 9  /* G: physical CPU state changed */
-#define HV_VIRQ_MEM_EVENT  10 /* G: memory event */
-#define HV_VIRQ_ARGO       11 /* G: inter-domain message notification */
-#define HV_VIRQ_ENOMEM     12 /* G: hypervisor low on memory */
-#define HV_VIRQ_XENPMU     13 /* V: performance counter interrupt */
-#define HV_VIRQ_ARCH_0     16 /* G: architecture-specific 0..7 */
-#define HV_VIRQ_ARCH_7     23
-#define HV_NR_VIRQS        24
+/* The guest-visible numbers (EVTCHNOP_*, EVTCHNSTAT_*, VIRQ_*) are in
+ * <hv/abi/event_channel.h>. */
 
 /* ------------------------------------------------------------------------
  * Objects. Fields are private to the library unless a comment says
