@@ -11,13 +11,13 @@
 
 /* ---- system registers and barriers ---- */
 
-#define read_sysreg(r)                                          \
-    ({                                                          \
-        uint64_t v_;                                            \
+#define read_sysreg(r)                                            \
+    ({                                                            \
+        uint64_t v_;                                              \
         __asm__ __volatile__("mrs %0, " #r : "=r"(v_)::"memory"); \
-        v_;                                                     \
+        v_;                                                       \
     })
-#define write_sysreg(r, v)                                                \
+#define write_sysreg(r, v) \
     __asm__ __volatile__("msr " #r ", %0" ::"r"((uint64_t)(v)) : "memory")
 
 static inline void isb(void)
@@ -69,7 +69,7 @@ struct a64_platform {
     struct hv_mem_range mem[HV_BOOT_MAX_RANGES]; /* RAM, memreserve cut */
     unsigned int mem_count;
     char bootargs[512];
-    uint64_t uart; /* PL011 base (0: none found) */
+    uint64_t uart;            /* PL011 base (0: none found) */
     unsigned int gic_version; /* 2 or 3; 0: no GIC found */
     uint64_t gicd, gicd_size;
     uint64_t gicc, gicc_size; /* v2 CPU interface */
@@ -93,12 +93,12 @@ int a64_fdt_parse(const void *blob, uint64_t max, struct a64_platform *p);
 
 extern char __image_start[], __image_end[], __bss_start[], __bss_end[];
 
-HV_NORETURN void a64_start(uint64_t x0);      /* boot.S -> setup.c */
-void a64_trap(struct a64_regs *r);            /* entry.S -> traps.c */
-void a64_thread_returned(uint64_t entry);     /* entry.S -> traps.c */
+HV_NORETURN void a64_start(uint64_t x0);  /* boot.S -> setup.c */
+void a64_trap(struct a64_regs *r);        /* entry.S -> traps.c */
+void a64_thread_returned(uint64_t entry); /* entry.S -> traps.c */
 void a64_mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr,
                     uint64_t sctlr); /* entry.S */
-extern char a64_vectors[];                    /* entry.S */
+extern char a64_vectors[];           /* entry.S */
 
 void a64_time_mark_boot(void);
 void a64_time_init(void);

@@ -53,7 +53,8 @@ void arch_irq_disable(void)
 void arch_wait_for_interrupt(void)
 {
     __asm__ __volatile__("dsb sy\n\twfi\n\tmsr daifclr, #2\n\tisb\n\t"
-                         "msr daifset, #2" ::: "memory");
+                         "msr daifset, #2" ::
+                             : "memory");
 }
 
 void arch_vcpu_init_thread(struct arch_vcpu *a, void *stack, size_t size,
@@ -70,9 +71,9 @@ void arch_vcpu_init_thread(struct arch_vcpu *a, void *stack, size_t size,
 
 void arch_dump_state(void)
 {
-    uint64_t sp, fp;
+    uint64_t sp, fp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 
-    __asm__ __volatile__("mov %0, sp\n\tmov %1, x29" : "=r"(sp), "=r"(fp));
+    __asm__ __volatile__("mov %0, sp" : "=r"(sp));
     a64_printf("aarch64 CPU 0 state (EL2):\n");
     a64_printf("SP=%016lx FP=%016lx DAIF=%03lx\n", (unsigned long)sp,
                (unsigned long)fp, (unsigned long)read_sysreg(daif));
@@ -86,14 +87,15 @@ void arch_dump_state(void)
                (unsigned long)read_sysreg(esr_el2),
                (unsigned long)read_sysreg(far_el2));
     a64_backtrace(fp);
+    /* Not a tail call: the walk starts in this function's live frame. */
+    __asm__ __volatile__("" ::: "memory");
 }
 
 void arch_backtrace(void)
 {
-    uint64_t fp;
-
-    __asm__ __volatile__("mov %0, x29" : "=r"(fp));
-    a64_backtrace(fp);
+    a64_backtrace((uint64_t)(uintptr_t)__builtin_frame_address(0));
+    /* Not a tail call: the walk starts in this function's live frame. */
+    __asm__ __volatile__("" ::: "memory");
 }
 
 void a64_psci_init(bool present)

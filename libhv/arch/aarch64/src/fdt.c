@@ -145,8 +145,7 @@ static bool reg_entry(const struct walk *w, const struct node *n,
 static bool is_str(const uint8_t *d, uint32_t len, const char *s)
 {
     size_t l = hv_strlen(s);
-    return d != NULL && len == l + 1 && hv_memcmp(d, s, l) == 0 &&
-           d[l] == '\0';
+    return d != NULL && len == l + 1 && hv_memcmp(d, s, l) == 0 && d[l] == '\0';
 }
 
 static void classify(struct walk *w, const struct node *n)
@@ -182,8 +181,7 @@ static void classify(struct walk *w, const struct node *n)
     } else if (strlist_has(n->compat, n->compat_len, "arm,gic-v3")) {
         uint64_t rb, rs;
         if (p->gic_version == 0 && reg_entry(w, n, 0, &base, &size) &&
-            reg_entry(w, n, 1, &rb, &rs) && size >= 0x10000 &&
-            rs >= 0x20000) {
+            reg_entry(w, n, 1, &rb, &rs) && size >= 0x10000 && rs >= 0x20000) {
             p->gic_version = 3;
             p->gicd = base;
             p->gicd_size = size;
@@ -241,8 +239,7 @@ static void prop(struct walk *w, struct node *n, unsigned int depth,
     if (depth != 1)
         return;
     if (in_chosen) {
-        if (hv_strcmp(name, "bootargs") == 0 && len > 0 &&
-            d[len - 1] == '\0') {
+        if (hv_strcmp(name, "bootargs") == 0 && len > 0 && d[len - 1] == '\0') {
             if (len <= sizeof(w->p->bootargs))
                 hv_memcpy(w->p->bootargs, d, len);
             else
@@ -278,7 +275,8 @@ static uint64_t pick_uart(const struct walk *w)
 {
     if (w->uart_count == 0)
         return 0;
-    if (w->stdout_path != NULL && w->stdout_len > 1 && w->stdout_path[0] == '/') {
+    if (w->stdout_path != NULL && w->stdout_len > 1 &&
+        w->stdout_path[0] == '/') {
         uint32_t l = 1;
         while (l < w->stdout_len && w->stdout_path[l] != ':')
             l++;
@@ -339,11 +337,10 @@ int a64_fdt_parse(const void *blobp, uint64_t max, struct a64_platform *p)
     if (blobp == NULL || max < 40)
         return HV_EINVAL;
     b.size = 40;
-    if (!get32(&b, 0, &magic) || magic != FDT_MAGIC ||
-        !get32(&b, 4, &total) || !get32(&b, 8, &off_struct) ||
-        !get32(&b, 12, &off_strings) || !get32(&b, 16, &off_rsv) ||
-        !get32(&b, 20, &version) || !get32(&b, 32, &size_strings) ||
-        !get32(&b, 36, &size_struct))
+    if (!get32(&b, 0, &magic) || magic != FDT_MAGIC || !get32(&b, 4, &total) ||
+        !get32(&b, 8, &off_struct) || !get32(&b, 12, &off_strings) ||
+        !get32(&b, 16, &off_rsv) || !get32(&b, 20, &version) ||
+        !get32(&b, 32, &size_strings) || !get32(&b, 36, &size_struct))
         return HV_EINVAL;
     if (version < 16 || total < 40 || total > max || total > MAX_FDT_SIZE ||
         off_struct > total || size_struct > total - off_struct ||
@@ -380,8 +377,8 @@ int a64_fdt_parse(const void *blobp, uint64_t max, struct a64_platform *p)
             hv_memset(&nodes[depth], 0, sizeof(nodes[depth]));
             nodes[depth].name = b.p + off;
             nodes[depth].name_len = (uint32_t)l;
-            chosen[depth] = depth == 1 && l == 6 &&
-                            hv_memcmp(b.p + off, "chosen", 6) == 0;
+            chosen[depth] =
+                depth == 1 && l == 6 && hv_memcmp(b.p + off, "chosen", 6) == 0;
             depth++;
             off += HV_ALIGN_UP((uint32_t)l + 1, 4u);
         } else if (tok == FDT_END_NODE) {

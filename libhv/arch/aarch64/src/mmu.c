@@ -57,10 +57,9 @@ static bool map_block(uint64_t pa, unsigned int attr, bool exec)
         l1[i1] = (uint64_t)(uintptr_t)l2 | PTE_VALID | PTE_TABLE;
     }
     l2 = (uint64_t *)(uintptr_t)(l1[i1] & PTE_ADDR);
-    l2[(pa >> 21) & 511] = (pa & ~(BLOCK_2M - 1)) | PTE_VALID |
-                           PTE_ATTR(attr) | PTE_AP_RW | PTE_AF |
-                           (attr == ATTR_NORMAL ? PTE_SH_IS : 0) |
-                           (exec ? 0 : PTE_XN);
+    l2[(pa >> 21) & 511] =
+        (pa & ~(BLOCK_2M - 1)) | PTE_VALID | PTE_ATTR(attr) | PTE_AP_RW |
+        PTE_AF | (attr == ATTR_NORMAL ? PTE_SH_IS : 0) | (exec ? 0 : PTE_XN);
     return true;
 }
 
@@ -109,21 +108,20 @@ void a64_mmu_init(const struct a64_platform *p)
     if (p->gic_version == 2)
         map_range("the GIC CPU interface", p->gicc, p->gicc_size, ATTR_DEVICE);
     else if (p->gic_version == 3)
-        map_range("the GIC redistributors", p->gicr, p->gicr_size,
-                  ATTR_DEVICE);
+        map_range("the GIC redistributors", p->gicr, p->gicr_size, ATTR_DEVICE);
 
-    tcr = (64 - A64_VA_BITS)   /* T0SZ */
-          | 1ull << 8          /* IRGN0: write-back, write-allocate */
-          | 1ull << 10         /* ORGN0 */
-          | 3ull << 12         /* SH0: inner shareable */
-          | 0ull << 14         /* TG0: 4 KiB */
-          | ps << 16           /* PS */
+    tcr = (64 - A64_VA_BITS)         /* T0SZ */
+          | 1ull << 8                /* IRGN0: write-back, write-allocate */
+          | 1ull << 10               /* ORGN0 */
+          | 3ull << 12               /* SH0: inner shareable */
+          | 0ull << 14               /* TG0: 4 KiB */
+          | ps << 16                 /* PS */
           | 1ull << 23 | 1ull << 31; /* RES1 */
-    sctlr = 0x30c50830ull      /* RES1 bits of SCTLR_EL2 (non-VHE) */
-            | 1ull << 0        /* M: MMU on */
-            | 1ull << 2        /* C: data cache */
-            | 1ull << 3        /* SA: stack alignment check */
-            | 1ull << 12;      /* I: instruction cache */
+    sctlr = 0x30c50830ull            /* RES1 bits of SCTLR_EL2 (non-VHE) */
+            | 1ull << 0              /* M: MMU on */
+            | 1ull << 2              /* C: data cache */
+            | 1ull << 3              /* SA: stack alignment check */
+            | 1ull << 12;            /* I: instruction cache */
     dsb_sy();
     a64_mmu_enable(MAIR_VALUE, tcr, (uint64_t)(uintptr_t)l1, sctlr);
 }

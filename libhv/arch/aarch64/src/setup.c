@@ -75,8 +75,8 @@ void a64_start(uint64_t x0)
         a64_printf("aarch64: no usable GIC in the device tree: no timer "
                    "interrupt\n");
     else
-        a64_printf("aarch64: GICv%u, distributor at %#lx\n",
-                   plat.gic_version, (unsigned long)plat.gicd);
+        a64_printf("aarch64: GICv%u, distributor at %#lx\n", plat.gic_version,
+                   (unsigned long)plat.gicd);
     if (plat.timer_intid != 0)
         a64_timer_intid = plat.timer_intid;
     a64_time_init();

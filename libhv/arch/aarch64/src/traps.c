@@ -31,36 +31,61 @@ static unsigned int trap_depth;
 static uint64_t spurious_count;
 
 static const char *const slot_names[16] = {
-    "synchronous (EL2, SP_EL0)", "IRQ (EL2, SP_EL0)",
-    "FIQ (EL2, SP_EL0)",         "SError (EL2, SP_EL0)",
-    "synchronous",               "IRQ",
-    "FIQ",                       "SError",
-    "synchronous from EL1/EL0",  "IRQ from EL1/EL0",
-    "FIQ from EL1/EL0",          "SError from EL1/EL0",
-    "synchronous from AArch32",  "IRQ from AArch32",
-    "FIQ from AArch32",          "SError from AArch32",
+    "synchronous (EL2, SP_EL0)",
+    "IRQ (EL2, SP_EL0)",
+    "FIQ (EL2, SP_EL0)",
+    "SError (EL2, SP_EL0)",
+    "synchronous",
+    "IRQ",
+    "FIQ",
+    "SError",
+    "synchronous from EL1/EL0",
+    "IRQ from EL1/EL0",
+    "FIQ from EL1/EL0",
+    "SError from EL1/EL0",
+    "synchronous from AArch32",
+    "IRQ from AArch32",
+    "FIQ from AArch32",
+    "SError from AArch32",
 };
 
 static const char *ec_name(unsigned int ec)
 {
     switch (ec) {
-    case 0x00: return "unknown reason";
-    case 0x01: return "WFI/WFE";
-    case 0x07: return "FP/SIMD access";
-    case 0x0e: return "illegal execution state";
-    case 0x15: return "SVC";
-    case 0x16: return "HVC";
-    case 0x17: return "SMC";
-    case 0x18: return "system register access";
-    case 0x20: return "instruction abort from a lower EL";
-    case 0x21: return "instruction abort";
-    case 0x22: return "PC alignment";
-    case 0x24: return "data abort from a lower EL";
-    case 0x25: return "data abort";
-    case 0x26: return "SP alignment";
-    case 0x2f: return "SError";
-    case 0x3c: return "BRK";
-    default: return "other";
+    case 0x00:
+        return "unknown reason";
+    case 0x01:
+        return "WFI/WFE";
+    case 0x07:
+        return "FP/SIMD access";
+    case 0x0e:
+        return "illegal execution state";
+    case 0x15:
+        return "SVC";
+    case 0x16:
+        return "HVC";
+    case 0x17:
+        return "SMC";
+    case 0x18:
+        return "system register access";
+    case 0x20:
+        return "instruction abort from a lower EL";
+    case 0x21:
+        return "instruction abort";
+    case 0x22:
+        return "PC alignment";
+    case 0x24:
+        return "data abort from a lower EL";
+    case 0x25:
+        return "data abort";
+    case 0x26:
+        return "SP alignment";
+    case 0x2f:
+        return "SError";
+    case 0x3c:
+        return "BRK";
+    default:
+        return "other";
     }
 }
 
@@ -91,8 +116,8 @@ void a64_dump_regs(const struct a64_regs *r)
     unsigned int ec = (unsigned int)(r->esr >> 26) & 0x3f;
 
     a64_printf("%s exception: ESR_EL2=%08lx (EC %#x: %s, ISS %#lx)\n",
-               slot_names[r->slot & 15], (unsigned long)r->esr, ec,
-               ec_name(ec), (unsigned long)(r->esr & 0x1ffffff));
+               slot_names[r->slot & 15], (unsigned long)r->esr, ec, ec_name(ec),
+               (unsigned long)(r->esr & 0x1ffffff));
     a64_printf("ELR=%016lx FAR=%016lx SPSR=%08lx SP=%016lx\n",
                (unsigned long)r->elr, (unsigned long)r->far,
                (unsigned long)r->spsr, (unsigned long)r->sp);
