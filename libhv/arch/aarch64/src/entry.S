@@ -5,7 +5,7 @@
  * Vectors. VBAR_EL2 points at a64_vectors: 16 slots of 128 bytes, four
  * kinds (synchronous, IRQ, FIQ, SError) from four sources (current EL with
  * SP_EL0, current EL with SP_EL2, lower EL in AArch64, in AArch32). Each
- * slot makes room for a struct a64_regs (<hv/arch_regs.h>) on the current
+ * slot makes room for a struct a64_regs (<hv/a64_regs.h>) on the current
  * stack, saves x0/x1, puts its slot number in x1 and branches to
  * trap_common, which saves the rest -- x2-x30, the interrupted sp,
  * ELR_EL2, SPSR_EL2, ESR_EL2, FAR_EL2 -- and calls a64_trap(frame). The
@@ -21,7 +21,7 @@
  * x19 = entry, x20 = arg, fp = 0 (the backtrace's end), IRQs masked.
  */
 #include "layout.h"
-#include <hv/arch_regs.h>
+#include <hv/a64_regs.h>
 
         .macro ventry slot
         .balign 128

@@ -18,7 +18,7 @@
 #ifndef HV_ARCH_TYPES_H
 #define HV_ARCH_TYPES_H
 
-#include <hv/arch_regs.h>
+#include <hv/a64_regs.h>
 #include <hv/base.h>
 
 HV_EXTERN_C_BEGIN

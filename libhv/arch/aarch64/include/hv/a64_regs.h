@@ -1,5 +1,5 @@
 /*
- * <hv/arch_regs.h>: the AArch64 exception frame, as the port's vectors
+ * <hv/a64_regs.h>: the AArch64 exception frame, as the port's vectors
  * (src/entry.S) save it on the EL2 stack before calling a64_trap().
  *
  * x0-x30, the stack pointer at the moment of the exception, ELR_EL2 and
@@ -8,8 +8,8 @@
  * slot number 0..15 (A64_VEC_*). The frame is a multiple of 16 bytes so
  * the C call runs on an aligned stack.
  */
-#ifndef HV_ARCH_REGS_H
-#define HV_ARCH_REGS_H
+#ifndef HV_A64_REGS_H
+#define HV_A64_REGS_H
 
 /* Vector slots: (source << 2) | kind. */
 #define A64_VEC_KIND_SYNC   0
@@ -58,4 +58,4 @@ void a64_dump_regs(const struct a64_regs *r);
 HV_EXTERN_C_END
 #endif /* __ASSEMBLER__ */
 
-#endif /* HV_ARCH_REGS_H */
+#endif /* HV_A64_REGS_H */
