@@ -118,7 +118,10 @@ void a64_mmu_init(const struct a64_platform *p);
 bool a64_is_mapped_ram(uint64_t va, uint64_t len);
 
 void a64_psci_init(bool present);
-extern unsigned int a64_timer_intid; /* traps.c */
+uint64_t a64_counter_at_boot(void); /* time.c: CNTPCT at the clock's zero */
+void a64_irq(void);                 /* traps.c: acknowledge and dispatch */
+void a64_guest_trap(struct a64_regs *r); /* guest.c: slots 8-15 */
+extern unsigned int a64_timer_intid;     /* traps.c */
 void a64_backtrace(uint64_t fp);
 
 #endif /* A64_PRIV_H */

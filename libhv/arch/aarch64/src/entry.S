@@ -80,6 +80,7 @@ trap_common:
         mov     x29, sp
         mov     x0, sp
         bl      a64_trap
+trap_return:
         ldp     x2, x3, [sp, #A64_REGS_ELR]
         msr     elr_el2, x2
         msr     spsr_el2, x3
@@ -101,6 +102,20 @@ trap_common:
         ldp     x0, x1, [sp, #0]
         add     sp, sp, #A64_REGS_SIZE
         eret
+
+/*
+ * void a64_guest_eret(struct a64_regs *frame): enter a guest through the
+ * common return path, with `frame` (on the vCPU thread's stack, followed by
+ * the guest's struct pointer) as the exception frame it restores. SP_EL2
+ * is then just above the frame, so the guest's next trap builds its frame
+ * in the same place (src/guest.c).
+ */
+        .globl a64_guest_eret
+        .type a64_guest_eret, @function
+a64_guest_eret:
+        mov     sp, x0
+        b       trap_return
+        .size a64_guest_eret, . - a64_guest_eret
 
 /* void arch_context_switch(struct arch_vcpu *prev, struct arch_vcpu *next) */
         .globl arch_context_switch

@@ -44,6 +44,11 @@ void a64_time_mark_boot(void)
     boot_count = counter();
 }
 
+uint64_t a64_counter_at_boot(void)
+{
+    return boot_count;
+}
+
 hv_time_t arch_time_now(void)
 {
     uint64_t t = counter() - boot_count;

@@ -7,8 +7,9 @@
  * ignored, anything else is reported and ended. Every other slot is an
  * exception the hypervisor never expects: synchronous ones (an abort, an
  * undefined instruction, a misaligned sp or pc, a BRK), FIQ and SError,
- * anything taken while on SP_EL0, and -- until EL1 guests exist --
- * anything from a lower exception level. The handler prints what is
+ * and anything taken while on SP_EL0. Exceptions from a lower exception
+ * level belong to an EL1 guest and go to guest.c (hypercalls, IRQs while
+ * the guest runs, guest faults). The handler prints what is
  * needed to find the cause (the slot, ESR_EL2 with its exception class
  * decoded, ELR, FAR, SPSR, sp, x0-x30, the main EL2 system registers and a
  * frame-pointer backtrace), offers the fault to hv_fault_contain() (a
@@ -128,6 +129,8 @@ void a64_dump_regs(const struct a64_regs *r)
     a64_printf("X30=%016lx SCTLR_EL2=%08lx HCR_EL2=%016lx\n",
                (unsigned long)r->x[30], (unsigned long)read_sysreg(sctlr_el2),
                (unsigned long)read_sysreg(hcr_el2));
+    if ((r->slot >> 2) >= A64_VEC_SRC_LOWER64)
+        return; /* a guest's registers: no hypervisor frames to walk */
     a64_printf("Backtrace from the faulting code:\n  [ *] %016lx\n",
                (unsigned long)r->elr);
     a64_backtrace(r->x[29]);
@@ -161,7 +164,7 @@ static HV_NORETURN void exception(struct a64_regs *r)
     hv_panic("%s", what);
 }
 
-static void irq(void)
+void a64_irq(void)
 {
     unsigned int intid = a64_gic_ack();
 
@@ -180,7 +183,11 @@ static void irq(void)
 void a64_trap(struct a64_regs *r)
 {
     if (r->slot == (A64_VEC_SRC_EL2_SPX << 2 | A64_VEC_KIND_IRQ)) {
-        irq();
+        a64_irq();
+        return;
+    }
+    if ((r->slot >> 2) >= A64_VEC_SRC_LOWER64) {
+        a64_guest_trap(r);
         return;
     }
     exception(r);
