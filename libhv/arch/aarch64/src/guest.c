@@ -43,6 +43,8 @@
 #define S2_AF     (1ull << 10)
 
 #define HCR_VM  (1ull << 0)
+#define HCR_VI  (1ull << 7)
+#define HCR_DC  (1ull << 12)
 #define HCR_TSC (1ull << 19)
 
 #define SPSR_EL1H_MASKED 0x3c5ull
@@ -97,12 +99,48 @@ int a64_guest_init(struct a64_guest *g, unsigned int vmid, void *ram,
     return HV_OK;
 }
 
-static void load_guest(const struct a64_guest *g)
+int a64_guest_map_shared(struct a64_guest *g, uint64_t ipa, void *page,
+                         struct hv_vcpu_info *vi)
 {
+    uint64_t pa = (uint64_t)(uintptr_t)page;
+    uint64_t vpa = (uint64_t)(uintptr_t)vi;
+
+    if (g == NULL || page == NULL || vi == NULL || (pa & (HV_PAGE_SIZE - 1)) ||
+        (ipa & (HV_PAGE_SIZE - 1)) || ipa < g->size ||
+        ipa >= A64_GUEST_MAX_SIZE || vpa < pa ||
+        vpa + sizeof(*vi) > pa + HV_PAGE_SIZE ||
+        !a64_is_mapped_ram(pa, HV_PAGE_SIZE))
+        return HV_EINVAL;
+    g->s2_l3[ipa / HV_PAGE_SIZE] =
+        pa | S2_VALID | S2_TABLE | S2_MEM_WB | S2_AP_RW | S2_SH_IS | S2_AF;
+    g->vcpu_info = vi;
+    dsb_sy();
+    return HV_OK;
+}
+
+static bool upcall_due(const struct a64_guest *g)
+{
+    return g->vcpu_info != NULL &&
+           __atomic_load_n(&g->vcpu_info->evtchn_upcall_pending,
+                           __ATOMIC_ACQUIRE) &&
+           !__atomic_load_n(&g->vcpu_info->evtchn_upcall_mask,
+                            __ATOMIC_ACQUIRE);
+}
+
+static void load_guest(struct a64_guest *g)
+{
+    uint64_t hcr = read_sysreg(hcr_el2) | HCR_VM | HCR_DC | HCR_TSC;
+
+    if (upcall_due(g)) {
+        hcr |= HCR_VI;
+        g->virqs++;
+    } else {
+        hcr &= ~HCR_VI;
+    }
     write_sysreg(vtcr_el2, 25ull | 1ull << 6 | 1ull << 8 | 1ull << 10 |
                                3ull << 12 | 2ull << 16 | 1ull << 31);
     write_sysreg(vttbr_el2, g->vttbr);
-    write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_VM | HCR_TSC);
+    write_sysreg(hcr_el2, hcr);
     write_sysreg(cntvoff_el2, a64_counter_at_boot());
     write_sysreg(sp_el1, g->sp_el1);
     write_sysreg(elr_el1, g->elr_el1);

@@ -28,13 +28,29 @@
  * Physical interrupts while the guest runs are taken at EL2 (the
  * scheduler preempts guests as it does threads).
  *
- * Not yet: virtual interrupts (event delivery to the guest), the guest's
- * own MMU (only SCTLR/SP/ELR/SPSR/VBAR/ESR/FAR of EL1 are switched), more
- * than 2 MiB of guest memory, SMP guests.
+ * Events. a64_guest_map_shared() maps the domain's shared_info page into
+ * the guest (Xen's 2-level event channels: the guest reads and clears
+ * vcpu_info's evtchn_upcall_pending, the pending selector and the pending
+ * bitmap itself, as a PV guest does) and names the vCPU's vcpu_info. Before
+ * every return to the guest, the port asserts the virtual IRQ line
+ * (HCR_EL2.VI) when evtchn_upcall_pending is set and evtchn_upcall_mask is
+ * not, and drops it otherwise: the line is re-evaluated at every trap, so
+ * a guest's handler clears evtchn_upcall_pending and then makes a
+ * hypercall (or waits for the next trap, at the latest the next timer
+ * tick). A vCPU blocked in SCHEDOP_block is woken by the event as any
+ * vCPU is, and takes the interrupt right after the hvc.
+ *
+ * Guest memory is Normal write-back even with the guest's MMU off
+ * (HCR_EL2.DC), so its atomics on the shared page behave.
+ *
+ * Not yet: a virtual GIC (the one virtual IRQ line is the event upcall),
+ * the guest's own MMU (only SCTLR/SP/ELR/SPSR/VBAR/ESR/FAR of EL1 are
+ * switched), more than 2 MiB of guest memory, SMP guests.
  */
 #ifndef HV_A64_GUEST_H
 #define HV_A64_GUEST_H
 
+#include <hv/abi/xen.h>
 #include <hv/base.h>
 
 HV_EXTERN_C_BEGIN
@@ -50,7 +66,9 @@ struct a64_guest {
     uint64_t ram_pa, size; /* backing memory, bytes */
     /* EL1 state while another context runs */
     uint64_t sp_el1, elr_el1, spsr_el1, sctlr_el1, vbar_el1, esr_el1, far_el1;
-    uint64_t hypercalls; /* hypercalls served */
+    uint64_t hypercalls;            /* hypercalls served */
+    struct hv_vcpu_info *vcpu_info; /* event upcall state, or NULL */
+    uint64_t virqs;                 /* returns with the virtual IRQ raised */
 };
 
 /*
@@ -63,6 +81,17 @@ struct a64_guest {
  */
 int a64_guest_init(struct a64_guest *g, unsigned int vmid, void *ram,
                    size_t size, const void *image, size_t image_size);
+
+/*
+ * a64_guest_map_shared() - map `page` (one page-aligned 4 KiB page of
+ * hypervisor memory, the domain's shared_info) read/write at guest
+ * physical `ipa` (page aligned, outside [0, size), below 2 MiB), and
+ * deliver events whose upcall state is `vi` (inside that page) as the
+ * virtual IRQ. Call after a64_guest_init(), before a64_guest_run().
+ * Return: HV_OK; HV_EINVAL for a bad argument (nothing changed).
+ */
+int a64_guest_map_shared(struct a64_guest *g, uint64_t ipa, void *page,
+                         struct hv_vcpu_info *vi);
 
 /* a64_guest_run() - enter guest `g` at IPA 0 from its vCPU's thread. */
 HV_NORETURN void a64_guest_run(struct a64_guest *g);

@@ -11,9 +11,10 @@
  * "returns" to a trampoline (lr) that unmasks IRQs and calls entry(arg);
  * entry and arg travel in the x19 and x20 slots.
  *
- * Room for EL1 guests (issue 8, item 3), not used yet: such a vCPU will also
- * own the guest's general registers, its EL1 system registers and its
- * stage-2 root (VTTBR_EL2); `flags` will say that state is live.
+ * EL1 guests (<hv/a64_guest.h>) keep their registers in an exception
+ * frame on their thread's stack and their EL1 and stage-2 state in a
+ * struct a64_guest, so this context is the same for them; `flags` is
+ * reserved for when the core owns guest state itself.
  */
 #ifndef HV_ARCH_TYPES_H
 #define HV_ARCH_TYPES_H
@@ -26,7 +27,7 @@ HV_EXTERN_C_BEGIN
 #define HV_ARCH_NAME "aarch64"
 
 /* struct arch_vcpu.flags */
-#define ARCH_VCPU_GUEST 0x1u /* EL1 guest state is live (not yet used) */
+#define ARCH_VCPU_GUEST 0x1u /* reserved: core-owned guest state */
 
 struct arch_vcpu {
     uint64_t x19_x28[10]; /* callee-saved general registers */
