@@ -76,8 +76,9 @@ trap_common:
         mrs     x3, far_el2
         stp     x2, x3, [sp, #A64_REGS_ELR + 16]
         stp     x1, xzr, [sp, #A64_REGS_SLOT]
-        /* A frame record so a backtrace crosses into the interrupted code. */
-        mov     x29, sp
+        /* The saved x29/x30 pair is a frame record: a backtrace taken in
+         * the handler crosses into the interrupted code's callers. */
+        add     x29, sp, #232
         mov     x0, sp
         bl      a64_trap
 trap_return:

@@ -21,7 +21,8 @@
  * in the same place, and the word above it (r->sp) is the guest pointer.
  *
  * Traps from the guest (vector slots "lower EL, AArch64"): the guest's EL1
- * registers are saved into its struct first (another guest may run before
+ * registers (and PAR_EL1, which arch_virt_to_phys uses) are saved into
+ * its struct first (another guest may run before
  * this one resumes), the trap is handled, and they are loaded back with
  * VTTBR_EL2 and CNTVOFF_EL2 just before the eret. An IRQ goes to the
  * usual handler (the timer may switch threads from there). HVC #0xEA1 is a
@@ -149,6 +150,7 @@ static void load_guest(struct a64_guest *g)
     write_sysreg(vbar_el1, g->vbar_el1);
     write_sysreg(esr_el1, g->esr_el1);
     write_sysreg(far_el1, g->far_el1);
+    write_sysreg(par_el1, g->par_el1); /* arch_virt_to_phys uses it */
     isb();
 }
 
@@ -161,6 +163,7 @@ static void save_guest(struct a64_guest *g)
     g->vbar_el1 = read_sysreg(vbar_el1);
     g->esr_el1 = read_sysreg(esr_el1);
     g->far_el1 = read_sysreg(far_el1);
+    g->par_el1 = read_sysreg(par_el1);
 }
 
 void a64_guest_run(struct a64_guest *g)

@@ -44,7 +44,7 @@
  * (HCR_EL2.DC), so its atomics on the shared page behave.
  *
  * Not yet: a virtual GIC (the one virtual IRQ line is the event upcall),
- * the guest's own MMU (only SCTLR/SP/ELR/SPSR/VBAR/ESR/FAR of EL1 are
+ * the guest's own MMU (only SCTLR/SP/ELR/SPSR/VBAR/ESR/FAR/PAR of EL1 are
  * switched), more than 2 MiB of guest memory, SMP guests.
  */
 #ifndef HV_A64_GUEST_H
@@ -65,7 +65,8 @@ struct a64_guest {
     uint64_t vttbr;
     uint64_t ram_pa, size; /* backing memory, bytes */
     /* EL1 state while another context runs */
-    uint64_t sp_el1, elr_el1, spsr_el1, sctlr_el1, vbar_el1, esr_el1, far_el1;
+    uint64_t sp_el1, elr_el1, spsr_el1, sctlr_el1, vbar_el1, esr_el1, far_el1,
+        par_el1;
     uint64_t hypercalls;            /* hypercalls served */
     struct hv_vcpu_info *vcpu_info; /* event upcall state, or NULL */
     uint64_t virqs;                 /* returns with the virtual IRQ raised */
