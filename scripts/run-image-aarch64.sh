@@ -5,7 +5,8 @@
 # The image powers itself off through PSCI SYSTEM_OFF after its run time;
 # QEMU then exits with 0 whatever the image's status, so this script takes
 # the status from the image's last console line ("PSCI SYSTEM_OFF, status
-# N"). A hard timeout (120 s, or $HV_RUN_TIMEOUT) stops a hung run.
+# N"). A hard timeout (120 s, or $HV_RUN_TIMEOUT) stops a hung run;
+# $HV_RUN_MEMORY sets the RAM in MiB (256).
 set -uo pipefail
 image=$1
 cmdline=${2:-}
@@ -25,7 +26,7 @@ done
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 timeout "${HV_RUN_TIMEOUT:-120}" qemu-system-aarch64 -M "$machine" \
-    -cpu "$cpu" -m 256 -display none -serial stdio -monitor none \
+    -cpu "$cpu" -m "${HV_RUN_MEMORY:-256}" -display none -serial stdio -monitor none \
     -no-reboot -kernel "$image" -append "$cmdline" "${args[@]}" | tee "$log"
 rc=${PIPESTATUS[0]}
 if [ "$rc" -eq 124 ]; then
