@@ -113,7 +113,9 @@ void a64_gic_enable_ppi(unsigned int intid);
 unsigned int a64_gic_ack(void);
 void a64_gic_eoi(unsigned int intid);
 
-void a64_mmu_init(const struct a64_platform *p);
+/* Build and switch on the EL2 tables; a device the tables refuse is
+ * dropped from *p (the UART goes silent, gic_version becomes 0). */
+void a64_mmu_init(struct a64_platform *p);
 /* Bytes of RAM (from its start) and the end the map covers (mmu.c). */
 bool a64_is_mapped_ram(uint64_t va, uint64_t len);
 

@@ -15,8 +15,9 @@
  * whatever the image's status, so arch_poweroff() first prints a last
  * console line carrying the status ("aarch64: PSCI SYSTEM_OFF, status N")
  * for a harness to check. SYSTEM_RESET (0x84000009) resets the machine
- * (with -no-reboot QEMU exits instead). Without PSCI, or if the call
- * returns, the CPU halts.
+ * (with -no-reboot QEMU exits instead). Power-off tries SYSTEM_OFF even
+ * when the device tree named no PSCI (with no device tree at all that is
+ * still QEMU virt's way out); if the call returns, the CPU halts.
  */
 #include "a64.h"
 
@@ -113,9 +114,11 @@ void arch_poweroff(int status)
 {
     arch_irq_disable();
     a64_printf("aarch64: PSCI SYSTEM_OFF, status %d\n", status);
-    if (have_psci)
-        psci_call(PSCI_SYSTEM_OFF);
-    a64_printf("aarch64: power-off failed (no PSCI over smc); halting\n");
+    /* Without a /psci node (no device tree at all), try anyway: QEMU virt
+     * answers the SMC; elsewhere an undefined SMC ends in a panic. */
+    psci_call(PSCI_SYSTEM_OFF);
+    a64_printf("aarch64: power-off failed (%s); halting\n",
+               have_psci ? "PSCI returned" : "no PSCI over smc");
     arch_halt();
 }
 

@@ -84,7 +84,35 @@ static void map_range(const char *what, uint64_t base, uint64_t size,
     }
 }
 
-void a64_mmu_init(const struct a64_platform *p)
+/* A device must not share a 2 MiB block with RAM or the image (the
+ * device tree is not trusted to say so). */
+static bool map_device(const char *what, uint64_t base, uint64_t size)
+{
+    uint64_t lo = base & ~(BLOCK_2M - 1);
+    uint64_t hi = HV_ALIGN_UP(base + size, BLOCK_2M);
+    uint64_t img_lo = (uint64_t)(uintptr_t)__image_start & ~(BLOCK_2M - 1);
+    uint64_t img_hi = HV_ALIGN_UP((uint64_t)(uintptr_t)__image_end, BLOCK_2M);
+
+    if (size == 0)
+        return false;
+    if (base + size < base || hi < lo || (lo < img_hi && img_lo < hi)) {
+        a64_printf("aarch64: %s at %#lx wraps or overlaps the image: not "
+                   "mapped\n",
+                   what, (unsigned long)base);
+        return false;
+    }
+    for (unsigned int i = 0; i < ram_count; i++) {
+        if (lo < ram_hi[i] && ram_lo[i] < hi) {
+            a64_printf("aarch64: %s at %#lx overlaps RAM: not mapped\n", what,
+                       (unsigned long)base);
+            return false;
+        }
+    }
+    map_range(what, base, size, ATTR_DEVICE);
+    return true;
+}
+
+void a64_mmu_init(struct a64_platform *p)
 {
     uint64_t pa_range = read_sysreg(id_aa64mmfr0_el1) & 0xf;
     uint64_t ps = pa_range > 2 ? 2 : pa_range; /* at most 40 bits */
@@ -103,12 +131,21 @@ void a64_mmu_init(const struct a64_platform *p)
         ram_lo[ram_count] = lo;
         ram_hi[ram_count++] = hi;
     }
-    map_range("the UART", p->uart, 0x1000, ATTR_DEVICE);
-    map_range("the GIC distributor", p->gicd, p->gicd_size, ATTR_DEVICE);
-    if (p->gic_version == 2)
-        map_range("the GIC CPU interface", p->gicc, p->gicc_size, ATTR_DEVICE);
-    else if (p->gic_version == 3)
-        map_range("the GIC redistributors", p->gicr, p->gicr_size, ATTR_DEVICE);
+    /* The image itself, whatever the memory map said (the code runs
+     * there the moment the MMU is on). */
+    map_range("the image", (uint64_t)(uintptr_t)__image_start,
+              (uint64_t)(uintptr_t)__image_end -
+                  (uint64_t)(uintptr_t)__image_start,
+              ATTR_NORMAL);
+    if (!map_device("the UART", p->uart, 0x1000))
+        a64_uart_init(0); /* it would fault once the MMU is on: silence */
+    if (p->gic_version != 0 &&
+        (!map_device("the GIC distributor", p->gicd, p->gicd_size) ||
+         !map_device(p->gic_version == 2 ? "the GIC CPU interface"
+                                         : "the GIC redistributors",
+                     p->gic_version == 2 ? p->gicc : p->gicr,
+                     p->gic_version == 2 ? p->gicc_size : p->gicr_size)))
+        p->gic_version = 0; /* not usable: setup.c stops */
 
     tcr = (64 - A64_VA_BITS)         /* T0SZ */
           | 1ull << 8                /* IRGN0: write-back, write-allocate */

@@ -70,18 +70,20 @@ void a64_start(uint64_t x0)
     isb();
     __asm__ __volatile__("msr daifclr, #4" ::: "memory"); /* SError */
 
-    rc = a64_gic_init(&plat);
-    if (rc != HV_OK)
-        a64_printf("aarch64: no usable GIC in the device tree: no timer "
-                   "interrupt\n");
-    else
+    a64_psci_init(plat.psci);
+    rc = plat.gic_version ? a64_gic_init(&plat) : HV_ENODEV;
+    if (rc != HV_OK) {
+        /* Without the timer interrupt nothing could ever wake up. */
+        a64_printf("aarch64: no usable GIC in the device tree: cannot take "
+                   "timer interrupts; stopping\n");
+        arch_poweroff(2);
+    } else
         a64_printf("aarch64: GICv%u, distributor at %#lx\n", plat.gic_version,
                    (unsigned long)plat.gicd);
     if (plat.timer_intid != 0)
         a64_timer_intid = plat.timer_intid;
     a64_time_init();
     a64_gic_enable_ppi(a64_timer_intid);
-    a64_psci_init(plat.psci);
 
     boot_info.loader = "fdt";
     boot_info.cmdline = plat.bootargs;
