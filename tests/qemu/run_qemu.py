@@ -3,7 +3,8 @@
 
 run_qemu.py [--timeout S] [--status N] [--expect REGEX]... [--forbid REGEX]...
             [--memory MIB] [--no-debug-exit] [--time-to REGEX] [--log FILE]
-            [--input TEXT [--input-after REGEX]] -- QEMU [QEMU ARGS...]
+            [--input TEXT [--input-after REGEX]] [--arch x86_64|aarch64]
+            [--last REGEX] -- QEMU [QEMU ARGS...]
 
 Adds the options every test run needs (no display, serial on stdio, no
 monitor, no reboot, isa-debug-exit at 0xf4 unless --no-debug-exit, 256 MiB
@@ -15,6 +16,11 @@ line matching --input-after has appeared (at once without it). Passes when QEMU
 exits with status N (isa-debug-exit gives (v << 1) | 1 for a write of v),
 every --expect regex matches a line, in the order given (each after the
 line matched by the one before), and no --forbid regex matches any line.
+--arch aarch64 leaves out the x86-only isa-debug-exit device (as
+--no-debug-exit does): an AArch64 image powers off through PSCI SYSTEM_OFF,
+after which QEMU exits with 0 whatever the image's status, so such tests
+pass --status 0 and check the image's status line with --last, which must
+match the last non-empty serial line.
 On failure it says why and prints the whole serial log.
 """
 import argparse
@@ -52,13 +58,16 @@ def main():
     ap.add_argument("--input")
     ap.add_argument("--input-after")
     ap.add_argument("--log")
+    ap.add_argument("--arch", choices=["x86_64", "aarch64"],
+                    default="x86_64")
+    ap.add_argument("--last")
     ap.add_argument("qemu", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     cmd = [a for a in args.qemu if a != "--"]
     if not cmd:
         ap.error("no QEMU command")
     extra = ["-m", str(args.memory)]
-    if not args.no_debug_exit:
+    if not args.no_debug_exit and args.arch == "x86_64":
         extra += DEBUG_EXIT
     cmd = cmd[:1] + COMMON + extra + cmd[1:]
 
@@ -117,6 +126,11 @@ def main():
                 break
         else:
             errors.append(f"no line matching {pat!r} (after line {pos})")
+    if args.last:
+        tail = [l for l in lines if l.strip()]
+        if not tail or not re.search(args.last, tail[-1]):
+            errors.append(f"last line {tail[-1] if tail else ''!r} does not "
+                          f"match {args.last!r}")
     for pat in args.forbid:
         rx = re.compile(pat)
         for line in lines:

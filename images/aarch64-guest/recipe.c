@@ -1,0 +1,142 @@
+/*
+ * aarch64-guest: two EL1 guests in their own stage-2 address spaces beside
+ * a greeter thread (domain 1). Domain 10 runs examples/guests/hello.c:
+ * console_io, its time from the virtual counter, sleeps, a yield, and
+ * refusals, then events from domain 12 (a hypervisor thread) over an
+ * event channel, delivered as a virtual interrupt. Domain 11 runs
+ * examples/guests/faulty.c, which reads outside its stage-2 map after
+ * 300 ms and is HALTED while the rest runs on.
+ */
+#include "../common/demo.h"
+#include <hv/a64_guest.h>
+#include <hv/core_evtchn.h>
+#include <hv/debugger.h>
+#include <hv/hypercall.h>
+#include <hv/sched_rr.h>
+
+extern const unsigned char guest_hello_bin[], guest_faulty_bin[];
+extern const unsigned long guest_hello_bin_size, guest_faulty_bin_size;
+
+#define GUEST_RAM  (64u * 1024)
+#define SHARED_IPA 0x10000u /* examples/guests/hello.c expects it there */
+
+static struct a64_guest guests[2];
+static uint8_t guest_ram[2][GUEST_RAM] HV_ALIGNED(4096);
+
+static hv_evtchn_port_t notifier_port; /* domain 12's end */
+
+struct guest_cfg {
+    unsigned int index;
+    const unsigned char *image;
+    const unsigned long *size;
+};
+
+static const struct guest_cfg cfgs[2] = {
+    {0, guest_hello_bin, &guest_hello_bin_size},
+    {1, guest_faulty_bin, &guest_faulty_bin_size},
+};
+
+static void guest_vcpu(struct hv_vcpu *self, void *arg)
+{
+    const struct guest_cfg *c = arg;
+    int rc;
+
+    rc = a64_guest_init(&guests[c->index], c->index + 1, guest_ram[c->index],
+                        GUEST_RAM, c->image, *c->size);
+    if (rc == HV_OK && c->index == 0)
+        rc = a64_guest_map_shared(&guests[0], SHARED_IPA,
+                                  self->domain->shared_info, self->vcpu_info);
+    if (rc != HV_OK) {
+        demo_say("guest setup failed: %s\n", hv_strerror(rc));
+        return;
+    }
+    demo_say("entering EL1 guest (%lu bytes, %u KiB of memory at IPA 0)\n",
+             *c->size, GUEST_RAM / 1024);
+    a64_guest_run(&guests[c->index]);
+}
+
+/* Sleep, taking (and ignoring) events to this domain meanwhile: a pending
+ * event would end each block at once. */
+static void notifier_sleep(struct hv_vcpu *self, hv_time_t until)
+{
+    hv_evtchn_port_t drain[8];
+
+    while (hv_now() < until) {
+        hv_core_evtchn_poll(self, drain, HV_ARRAY_SIZE(drain));
+        demo_sleep_until(until);
+    }
+}
+
+/* Domain 12: three events to the guest, 150 ms apart, after 900 ms. */
+static void notifier_main(struct hv_vcpu *self, void *arg)
+{
+    (void)arg;
+    notifier_sleep(self, hv_now() + HV_MSEC(900));
+    for (int i = 1; i <= 3; i++) {
+        struct hv_evtchn_op_port op = {.port = notifier_port};
+
+        demo_say("notifier: event %d to the guest\n", i);
+        hv_hypercall2(HV_HYPERCALL_event_channel_op, HV_EVTCHNOP_SEND,
+                      (uint64_t)(uintptr_t)&op);
+        notifier_sleep(self, hv_now() + HV_MSEC(150));
+    }
+    for (;;)
+        notifier_sleep(self, hv_now() + HV_SEC(10));
+}
+
+static int connect_notifier(const char *policy, struct hv_domain *guest)
+{
+    struct hv_domain *d;
+    hv_evtchn_port_t guest_port;
+    int rc = hv_core_evtchn_enable();
+
+    if (rc != HV_OK && rc != HV_EEXIST)
+        return rc;
+    rc = demo_make_domain(12, "notifier", policy, notifier_main, NULL, &d);
+    if (rc == HV_OK)
+        rc = hv_core_evtchn_attach(guest);
+    if (rc == HV_OK)
+        rc = hv_core_evtchn_attach(d);
+    if (rc == HV_OK)
+        rc = hv_evtchn_alloc_unbound(guest->evtchn, 12, &guest_port);
+    if (rc == HV_OK)
+        rc = hv_evtchn_bind_interdomain(d->evtchn, guest->evtchn, guest_port,
+                                        &notifier_port);
+    if (rc == HV_OK)
+        rc = hv_vcpu_kick(d->vcpus[0]);
+    return rc;
+}
+
+static const struct hv_image_policy policies[] = {
+    {"rr", &hv_sched_policy_rr},
+};
+
+static int setup(const char *policy, const char *domains)
+{
+    static const char *const names[2] = {"guest", "guest-bad"};
+    int rc = demo_hello_setup(policy, domains ? domains : "1");
+
+    for (unsigned int i = 0; i < 2 && rc == HV_OK; i++) {
+        struct hv_domain *d;
+
+        if (!hv_image_domain_selected(domains, 10 + i))
+            continue;
+        rc = demo_make_domain((hv_domid_t)(10 + i), names[i], policy,
+                              guest_vcpu, (void *)&cfgs[i], &d);
+        if (rc == HV_OK && i == 0)
+            rc = connect_notifier(policy, d);
+        if (rc == HV_OK)
+            rc = hv_vcpu_kick(d->vcpus[0]);
+    }
+    hv_debugger_enable();
+    return rc;
+}
+
+const struct hv_image hv_image = {
+    .name = "aarch64-guest",
+    .policies = policies,
+    .policy_count = HV_ARRAY_SIZE(policies),
+    .default_policy = "rr",
+    .run_time = HV_MSEC(1500),
+    .setup = setup,
+};
