@@ -4,7 +4,8 @@
 #   2. the sanitizer build (build-asan/): unit and xsa suites under
 #      ASan+UBSan;
 #   3. the fuzz build (build-fuzz/, clang): short libFuzzer runs;
-#   4. the x86_64 bare-metal build (build-x86/): images booted in QEMU.
+#   4. the x86_64 and AArch64 bare-metal builds (build-x86/, build-arm/):
+#      images booted in QEMU.
 # Ends with the line "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,8 @@ if ls tests/fuzz/*/meson.build >/dev/null 2>&1; then
 fi
 
 run_suite x86_64 build-x86 --cross-file meson/cross/x86_64-elf.ini \
+    -- --suite qemu --num-processes 2
+run_suite aarch64 build-arm --cross-file meson/cross/aarch64-elf.ini \
     -- --suite qemu --num-processes 2
 
 python3 scripts/count-results.py --broken "$broken" "${logs[@]}" || status=1

@@ -168,8 +168,21 @@ static bool cmd_sched(int argc, char **argv)
         hv_sched_runnable_count(&p->sched), (unsigned long long)p->decisions,
         (unsigned long long)p->switches);
     n = hv_sched_dump(&p->sched, buf, sizeof(buf));
-    if (n >= 0)
-        out("%s%s", buf, (size_t)n >= sizeof(buf) ? "\n(truncated)\n" : "");
+    if (n < 0)
+        return true;
+    /* Line by line: out() formats into a bounded buffer of its own. */
+    for (char *line = buf; *line != '\0';) {
+        char *nl = hv_strchr(line, '\n');
+
+        if (nl != NULL)
+            *nl = '\0';
+        out("%s\n", line);
+        if (nl == NULL)
+            break;
+        line = nl + 1;
+    }
+    if ((size_t)n >= sizeof(buf))
+        out("(truncated)\n");
     return true;
 }
 
