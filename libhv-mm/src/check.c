@@ -185,6 +185,72 @@ static int count_tables(struct ck *c)
     return HV_OK;
 }
 
+/* A stage-2 table frame: hypervisor-owned, allocated, nothing more. */
+static bool s2_table_ok(struct hv_mm *mm, uint64_t m)
+{
+    return mm_mfn_is_ram(mm, m) && mm_page(mm, m)->owner == HV_DOMID_XEN &&
+           (mm_page(mm, m)->flags & PF_ALLOCATED) &&
+           mm_page(mm, m)->type_count == 0;
+}
+
+/* Count the references of every page a domain's stage-2 maps. */
+static int count_s2(struct ck *c, const struct hv_mm_domain *d)
+{
+    struct hv_mm *mm = c->mm;
+    unsigned int i1, i2, i3;
+    uint64_t *t;
+
+    if (!HV_IS_ALIGNED(d->s2_root, 2) || !s2_table_ok(mm, d->s2_root) ||
+        !s2_table_ok(mm, d->s2_root + 1))
+        return fail(c, "d%u stage-2 root %llu bad", d->id,
+                    (unsigned long long)d->s2_root);
+    for (i1 = 0; i1 < 2 * HV_PT_ENTRIES; i1++) {
+        uint64_t e1, t2;
+
+        t = mm_map(mm, d->s2_root + i1 / HV_PT_ENTRIES);
+        e1 = t[i1 % HV_PT_ENTRIES];
+        mm_unmap(mm, t);
+        if (!(e1 & 1))
+            continue;
+        t2 = (e1 & S2_ADDR_MASK) >> HV_PAGE_SHIFT;
+        if ((e1 & 3) != S2_VALID_TABLE || !s2_table_ok(mm, t2))
+            return fail(c, "d%u stage-2 L1 entry %u bad", d->id, i1);
+        for (i2 = 0; i2 < HV_PT_ENTRIES; i2++) {
+            uint64_t e2, t3;
+
+            t = mm_map(mm, t2);
+            e2 = t[i2];
+            mm_unmap(mm, t);
+            if (!(e2 & 1))
+                continue;
+            t3 = (e2 & S2_ADDR_MASK) >> HV_PAGE_SHIFT;
+            if ((e2 & 3) != S2_VALID_TABLE || !s2_table_ok(mm, t3))
+                return fail(c, "d%u stage-2 L2 entry bad", d->id);
+            t = mm_map(mm, t3);
+            for (i3 = 0; i3 < HV_PT_ENTRIES; i3++) {
+                uint64_t e3 = t[i3], m = (e3 & S2_ADDR_MASK) >> HV_PAGE_SHIFT;
+
+                if (!(e3 & 1))
+                    continue;
+                if ((e3 & 3) != S2_VALID_TABLE || !mm_mfn_is_ram(mm, m) ||
+                    c->cnt[m] == FREE_MARK ||
+                    mm_page(mm, m)->owner >= HV_MAX_DOMAINS ||
+                    ((e3 & S2_AP_W) &&
+                     mm_page(mm, m)->type != HV_MM_TYPE_WRITABLE)) {
+                    mm_unmap(mm, t);
+                    return fail(c, "d%u stage-2 page %llu bad", d->id,
+                                (unsigned long long)m);
+                }
+                c->cnt[m]++;
+                if (e3 & S2_AP_W)
+                    c->tcnt[m]++;
+            }
+            mm_unmap(mm, t);
+        }
+    }
+    return HV_OK;
+}
+
 static int check_domains(struct ck *c)
 {
     struct hv_mm *mm = c->mm;
@@ -208,6 +274,31 @@ static int check_domains(struct ck *c)
                             (unsigned long long)m);
             c->cnt[m]++;
             c->tcnt[m]++;
+        }
+        for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++) {
+            const struct hv_mm_vcpu_desc *dv = &d->desc[v];
+            unsigned int k;
+
+            for (k = 0; k < HV_MM_GDT_MAX_FRAMES + HV_MM_LDT_MAX_FRAMES; k++) {
+                m = k < HV_MM_GDT_MAX_FRAMES
+                        ? dv->gdt[k]
+                        : dv->ldt[k - HV_MM_GDT_MAX_FRAMES];
+                if (m == HV_MM_INVALID_FRAME)
+                    continue;
+                if (!mm_mfn_is_ram(mm, m) ||
+                    mm_page(mm, m)->type != HV_MM_TYPE_SEG_DESC ||
+                    mm_page(mm, m)->owner != id)
+                    return fail(c, "d%u vcpu %u descriptor frame %llu bad", id,
+                                v, (unsigned long long)m);
+                c->cnt[m]++;
+                c->tcnt[m]++;
+            }
+        }
+        if (d->s2_root != HV_MM_INVALID_FRAME) {
+            int rc = count_s2(c, d);
+
+            if (rc)
+                return rc;
         }
         owned = 0;
         for (m = 0; m < mm->nr_frames; m++)

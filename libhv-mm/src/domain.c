@@ -10,11 +10,11 @@
  * limit by handing out references.
  *
  * Teardown relinquishes in the order that makes every count fall to zero:
- * base pointers and pins first (every typed use of a table is rooted in
- * one of those, or in another table, and tables only point downwards or,
- * linearly, sideways without chains), which devalidates all tables and
- * drops the references their entries held; then the allocation reference
- * of every frame. Frames that others still reference stay owned until
+ * descriptor tables, base pointers and pins first (every typed use of a table
+ * is rooted in one of those, or in another table, and tables only point
+ * downwards or, linearly, sideways without chains), which devalidates all
+ * tables and drops the references their entries held; then the allocation
+ * reference of every frame. Frames that others still reference stay owned until
  * they drop them; teardown reports that with HV_EBUSY and may be called
  * again.
  */
@@ -42,8 +42,16 @@ int hv_mm_domain_init(struct hv_mm *mm, struct hv_mm_domain *d,
         d->p2m_size = p2m_size;
         for (i = 0; i < p2m_size; i++)
             p2m[i] = HV_MM_INVALID_FRAME;
-        for (i = 0; i < HV_MAX_VCPUS_PER_DOMAIN; i++)
+        for (i = 0; i < HV_MAX_VCPUS_PER_DOMAIN; i++) {
+            unsigned int k;
+
             d->baseptr[i] = HV_MM_INVALID_FRAME;
+            for (k = 0; k < HV_MM_GDT_MAX_FRAMES; k++)
+                d->desc[i].gdt[k] = HV_MM_INVALID_FRAME;
+            for (k = 0; k < HV_MM_LDT_MAX_FRAMES; k++)
+                d->desc[i].ldt[k] = HV_MM_INVALID_FRAME;
+        }
+        d->s2_root = HV_MM_INVALID_FRAME;
         d->registered = true;
         mm->domains[domid] = d;
     }
@@ -73,6 +81,8 @@ uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm, const struct hv_mm_domain *d)
 {
     uint64_t n;
 
+    if (!d)
+        return 0;
     hv_spin_lock(&mm->lock);
     n = d->tot_pages;
     hv_spin_unlock(&mm->lock);
@@ -93,6 +103,10 @@ int hv_mm_domain_teardown(struct hv_mm *mm, struct hv_mm_domain *d,
         hv_spin_unlock(&mm->lock);
         return HV_EINVAL;
     }
+    if (d->s2_root != HV_MM_INVALID_FRAME)
+        mm_s2_destroy(mm, d, flush);
+    for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)
+        mm_release_desc(mm, d, v, flush);
     for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)
         if (d->baseptr[v] != HV_MM_INVALID_FRAME)
             HV_CHECK(mm_set_baseptr(mm, d, v, HV_MM_INVALID_FRAME, flush) ==

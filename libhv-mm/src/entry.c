@@ -69,8 +69,8 @@ static int leaf_owner_ok(struct hv_mm *mm, const struct hv_mm_domain *d,
     return HV_EPERM;
 }
 
-static int get_leaf(struct hv_mm *mm, const struct hv_mm_domain *d,
-                    uint64_t mfn, bool rw, struct hv_mm_flush *flush)
+int mm_get_leaf(struct hv_mm *mm, const struct hv_mm_domain *d, uint64_t mfn,
+                bool rw, struct hv_mm_flush *flush)
 {
     int rc = leaf_owner_ok(mm, d, mfn);
 
@@ -82,8 +82,8 @@ static int get_leaf(struct hv_mm *mm, const struct hv_mm_domain *d,
     return mm_get_page(mm, mfn, mm_page(mm, mfn)->owner);
 }
 
-static void put_leaf(struct hv_mm *mm, uint64_t mfn, bool rw,
-                     struct hv_mm_flush *flush)
+void mm_put_leaf(struct hv_mm *mm, uint64_t mfn, bool rw,
+                 struct hv_mm_flush *flush)
 {
     if (rw)
         mm_put_page_and_type(mm, mfn, flush);
@@ -104,13 +104,13 @@ static int get_superpage(struct hv_mm *mm, const struct hv_mm_domain *d,
     if (base >= mm->nr_frames || mm->nr_frames - base < L2_SUPER_FRAMES)
         return HV_EINVAL;
     for (i = 0; i < L2_SUPER_FRAMES; i++) {
-        rc = get_leaf(mm, d, base + i, rw, flush);
+        rc = mm_get_leaf(mm, d, base + i, rw, flush);
         if (rc)
             break;
     }
     if (rc)
         while (i-- > 0)
-            put_leaf(mm, base + i, rw, flush);
+            mm_put_leaf(mm, base + i, rw, flush);
     return rc;
 }
 
@@ -158,7 +158,7 @@ int mm_get_entry_refs(struct hv_mm *mm, const struct hv_mm_domain *d,
     if (e & HV_PTE_HIGH_MASK)
         return HV_EINVAL;
     if (level == 1)
-        return get_leaf(mm, d, mfn, e & HV_PAGE_RW, flush);
+        return mm_get_leaf(mm, d, mfn, e & HV_PAGE_RW, flush);
     if (level == 2 && (e & HV_PAGE_PSE))
         return get_superpage(mm, d, e, flush);
     if (e & NONLEAF_BAD)
@@ -185,12 +185,12 @@ void mm_put_entry_refs(struct hv_mm *mm, unsigned int level, uint64_t pt_mfn,
     if (!(e & HV_PAGE_PRESENT))
         return;
     if (level == 1) {
-        put_leaf(mm, mfn, e & HV_PAGE_RW, flush);
+        mm_put_leaf(mm, mfn, e & HV_PAGE_RW, flush);
         return;
     }
     if (level == 2 && (e & HV_PAGE_PSE)) {
         for (i = 0; i < L2_SUPER_FRAMES; i++)
-            put_leaf(mm, mfn + i, e & HV_PAGE_RW, flush);
+            mm_put_leaf(mm, mfn + i, e & HV_PAGE_RW, flush);
         return;
     }
     if (mfn == pt_mfn)

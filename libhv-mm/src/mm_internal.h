@@ -16,6 +16,7 @@
 #define PF_PINNED    0x0010u /* holds a pin's general + type ref */
 #define PF_VALIDATED 0x0020u /* page-table contents validated */
 #define PF_TLB_STALE 0x0040u /* a typed use ended: may linger in TLBs */
+#define PF_MARK      0x0080u /* transient, within one locked call */
 
 #define MM_NIL 0xFFFFFFFFu
 
@@ -91,7 +92,32 @@ int mm_validate(struct hv_mm *mm, uint64_t mfn, unsigned int level,
 void mm_devalidate(struct hv_mm *mm, uint64_t mfn, unsigned int level,
                    struct hv_mm_flush *flush);
 
+/* entry.c: one leaf mapping (PV L1 entry or stage-2 page) */
+int mm_get_leaf(struct hv_mm *mm, const struct hv_mm_domain *d, uint64_t mfn,
+                bool rw, struct hv_mm_flush *flush);
+void mm_put_leaf(struct hv_mm *mm, uint64_t mfn, bool rw,
+                 struct hv_mm_flush *flush);
+
+/* s2.c */
+void mm_s2_destroy(struct hv_mm *mm, struct hv_mm_domain *d,
+                   struct hv_mm_flush *flush);
+/* Stage-2 descriptor bits the checker needs. */
+#define S2_VALID_TABLE 3ULL
+#define S2_AP_R        (1ULL << 6)
+#define S2_AP_W        (1ULL << 7)
+#define S2_ADDR_MASK   0x0000FFFFFFFFF000ULL
+
+/* desc.c */
+int mm_validate_desc_page(struct hv_mm *mm, uint64_t mfn);
+void mm_release_desc(struct hv_mm *mm, struct hv_mm_domain *d,
+                     unsigned int vcpu, struct hv_mm_flush *flush);
+int mm_set_ldt(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+               uint64_t va, unsigned int ents, struct hv_mm_flush *flush);
+
 /* pt.c */
+int mm_walk_to_l1(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t root,
+                  uint64_t va, uint64_t *l1);
+bool mm_va_canonical(uint64_t va);
 int mm_pin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,
            unsigned int level, struct hv_mm_flush *flush);
 int mm_unpin(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t mfn,

@@ -177,3 +177,147 @@ int hv_mm_decrease_reservation(struct hv_mm *mm, struct hv_mm_domain *d,
     hv_spin_unlock(&mm->lock);
     return rc;
 }
+
+/* ---- exchange ---- */
+
+/* May frame `m` of `d` be traded away? Only the allocation holds it. */
+static int exchangeable(struct hv_mm *mm, const struct hv_mm_domain *d,
+                        uint64_t m)
+{
+    struct hv_mm_page *pg = mm_page(mm, m);
+
+    if (pg->flags & PF_PINNED || is_baseptr(d, m))
+        return HV_EBUSY;
+    if (pg->count != 1 || pg->type_count)
+        return HV_EBUSY;
+    return HV_OK;
+}
+
+/* Clear the transient marks set on the first `upto` input frames. */
+static void unmark(struct hv_mm *mm, const struct hv_mm_domain *d,
+                   const uint64_t *in_gfns, uint64_t n_in, uint64_t upto)
+{
+    uint64_t idx;
+
+    for (idx = 0; idx < upto; idx++)
+        mm_page(mm, d->p2m[in_gfns[idx / n_in] + idx % n_in])->flags &=
+            ~PF_MARK;
+}
+
+/*
+ * One chunk: `nin` input extents starting at in_gfns[0], `nout` output
+ * extents of order `out_order` written to out_mfns[0..nout). The output
+ * blocks are chained through their head frames' (otherwise unused)
+ * free-list link until they are committed, so no array is needed.
+ */
+static int exchange_chunk(struct hv_mm *mm, struct hv_mm_domain *d,
+                          unsigned int in_order, const uint64_t *in_gfns,
+                          size_t nin, unsigned int out_order,
+                          uint64_t *out_mfns, size_t nout,
+                          struct hv_mm_flush *flush)
+{
+    uint64_t n_in = 1ULL << in_order, n_out = 1ULL << out_order;
+    uint64_t total = nin * n_in, idx, j, b;
+    uint32_t chain = MM_NIL;
+    size_t i, k;
+    int rc = HV_OK;
+
+    for (i = 0; i < nin; i++)
+        if (!gfn_extent_ok(d, in_gfns[i], in_order))
+            return HV_EINVAL;
+    /* Check every input frame, marking it so a repeated gfn is caught. */
+    for (idx = 0; rc == HV_OK && idx < total; idx++) {
+        uint64_t m = d->p2m[in_gfns[idx / n_in] + idx % n_in];
+
+        if (m == HV_MM_INVALID_FRAME)
+            rc = HV_EINVAL;
+        else if (mm_page(mm, m)->flags & PF_MARK)
+            rc = HV_EINVAL; /* the same frame twice */
+        else
+            rc = exchangeable(mm, d, m);
+        if (rc == HV_OK)
+            mm_page(mm, m)->flags |= PF_MARK;
+    }
+    if (rc) {
+        unmark(mm, d, in_gfns, n_in, idx - 1);
+        return rc;
+    }
+    unmark(mm, d, in_gfns, n_in, total);
+    /* Allocate every output block before giving anything up. */
+    for (k = 0; rc == HV_OK && k < nout; k++) {
+        rc = mm_buddy_alloc(mm, out_order, &b);
+        if (rc == HV_OK) {
+            mm_page(mm, b)->next = chain;
+            chain = (uint32_t)b;
+        }
+    }
+    if (rc) {
+        while (chain != MM_NIL) {
+            b = chain;
+            chain = mm_page(mm, b)->next;
+            mm_page(mm, b)->next = MM_NIL;
+            mm_buddy_free(mm, b, out_order, false);
+        }
+        return rc;
+    }
+    /* Commit: nothing below can fail. Release the inputs ... */
+    for (idx = 0; idx < total; idx++)
+        HV_CHECK(mm_release(mm, d, d->p2m[in_gfns[idx / n_in] + idx % n_in],
+                            flush) == HV_OK);
+    /* ... and hand the outputs the same guest frames, in order. */
+    for (k = nout; k-- > 0;) {
+        b = chain;
+        chain = mm_page(mm, b)->next;
+        mm_page(mm, b)->next = MM_NIL;
+        for (j = 0; j < n_out; j++) {
+            struct hv_mm_page *pg = mm_page(mm, b + j);
+            uint64_t at = k * n_out + j;
+            uint64_t g = in_gfns[at / n_in] + at % n_in;
+
+            pg->owner = d->id;
+            pg->count = 1;
+            pg->type_count = 0;
+            pg->type = HV_MM_TYPE_NONE;
+            pg->flags = PF_RAM | PF_ALLOCATED;
+            pg->linear = 0;
+            d->p2m[g] = b + j;
+            mm->m2p[b + j] = g;
+        }
+        d->tot_pages += n_out;
+        out_mfns[k] = b;
+    }
+    return HV_OK;
+}
+
+int hv_mm_exchange(struct hv_mm *mm, struct hv_mm_domain *d,
+                   unsigned int in_order, const uint64_t *in_gfns, size_t in_nr,
+                   unsigned int out_order, uint64_t *out_mfns, size_t out_nr,
+                   size_t *done, struct hv_mm_flush *flush)
+{
+    unsigned int big;
+    size_t nin, nout, c;
+    int rc;
+
+    rc = check_args(mm, d, in_order, in_gfns, in_nr, done);
+    if (rc == HV_OK)
+        rc = check_args(mm, d, out_order, out_mfns, out_nr, done);
+    if (rc)
+        return rc;
+    if (!flush || !d->p2m ||
+        ((uint64_t)in_nr << in_order) != ((uint64_t)out_nr << out_order))
+        return HV_EINVAL;
+    big = HV_MAX(in_order, out_order);
+    nin = (size_t)1 << (big - in_order);
+    nout = (size_t)1 << (big - out_order);
+    hv_spin_lock(&mm->lock);
+    if (!d->registered)
+        rc = HV_EINVAL;
+    for (c = 0; rc == HV_OK && c * nin < in_nr; c++) {
+        rc = exchange_chunk(mm, d, in_order, &in_gfns[c * nin], nin, out_order,
+                            &out_mfns[c * nout], nout, flush);
+        if (rc == HV_OK)
+            *done = (c + 1) * nin;
+    }
+    hv_spin_unlock(&mm->lock);
+    return rc;
+}

@@ -265,7 +265,7 @@ hv_mfn_t hv_mm_baseptr(struct hv_mm *mm, const struct hv_mm_domain *d,
 
 /* ---- mmuext_op ---- */
 
-static bool canonical(uint64_t va)
+bool mm_va_canonical(uint64_t va)
 {
     uint64_t top = va >> 47;
 
@@ -299,13 +299,16 @@ static int mmuext_one(struct hv_mm *mm, struct hv_mm_domain *d,
     case HV_MMUEXT_INVLPG_LOCAL:
     case HV_MMUEXT_INVLPG_MULTI:
     case HV_MMUEXT_INVLPG_ALL:
-        if (!canonical(op->arg1.linear_addr))
+        if (!mm_va_canonical(op->arg1.linear_addr))
             return HV_EINVAL;
         mm_flush_add(flush,
                      op->cmd == HV_MMUEXT_INVLPG_LOCAL ? HV_MM_FLUSH_LOCAL_VA
                                                        : HV_MM_FLUSH_DOMAIN_VA,
                      op->arg1.linear_addr & HV_PAGE_MASK);
         return HV_OK;
+    case HV_MMUEXT_SET_LDT:
+        return mm_set_ldt(mm, d, vcpu, op->arg1.linear_addr, op->arg2.nr_ents,
+                          flush);
     case HV_MMUEXT_FLUSH_CACHE:
         mm_flush_add(flush, HV_MM_FLUSH_CACHE, 0);
         return HV_OK;
@@ -341,8 +344,8 @@ int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
 /* ---- update_va_mapping ---- */
 
 /* Find the L1 table mapping `va` in the tree rooted at `root`. */
-static int walk_to_l1(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t root,
-                      uint64_t va, uint64_t *l1)
+int mm_walk_to_l1(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t root,
+                  uint64_t va, uint64_t *l1)
 {
     uint64_t mfn = root;
     unsigned int level;
@@ -379,7 +382,7 @@ int hv_mm_update_va_mapping(struct hv_mm *mm, struct hv_mm_domain *d,
     if (!d || !flush || vcpu >= HV_MAX_VCPUS_PER_DOMAIN ||
         kind == HV_UVMF_FLUSHTYPE_MASK)
         return HV_EINVAL;
-    if (!canonical(va))
+    if (!mm_va_canonical(va))
         return HV_EINVAL;
     if (va >= HV_HYPERVISOR_VIRT_START && va < HV_HYPERVISOR_VIRT_END)
         return HV_EPERM;
@@ -387,7 +390,7 @@ int hv_mm_update_va_mapping(struct hv_mm *mm, struct hv_mm_domain *d,
     if (!d->registered || d->baseptr[vcpu] == HV_MM_INVALID_FRAME)
         rc = HV_EINVAL;
     else
-        rc = walk_to_l1(mm, d, d->baseptr[vcpu], va, &l1);
+        rc = mm_walk_to_l1(mm, d, d->baseptr[vcpu], va, &l1);
     if (rc == HV_OK)
         rc = mod_entry(mm, d, l1, 1,
                        (unsigned int)((va >> 12) & (HV_PT_ENTRIES - 1)), val,

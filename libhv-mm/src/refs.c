@@ -102,6 +102,13 @@ int mm_get_type(struct hv_mm *mm, uint64_t mfn, unsigned int type,
             return rc;
         }
         pg->flags |= PF_VALIDATED;
+    } else if (type == HV_MM_TYPE_SEG_DESC) {
+        rc = mm_validate_desc_page(mm, mfn);
+        if (rc) {
+            pg->type_count = 0;
+            pg->type = (uint8_t)old_type;
+            return rc;
+        }
     }
     return HV_OK;
 }

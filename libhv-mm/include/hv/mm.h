@@ -153,6 +153,21 @@ struct hv_mm {
 #define HV_MM_DOM_SUPERPAGES 1u /* allow 2 MiB L2 superpage entries */
 #define HV_MM_DOM_LINEAR_PT  2u /* allow read-only linear page tables */
 
+/* Descriptor tables of a 64-bit PV guest (Xen's limits). */
+#define HV_MM_GDT_MAX_ENTRIES 7168 /* Xen's FIRST_RESERVED_GDT_ENTRY */
+#define HV_MM_GDT_MAX_FRAMES  14
+#define HV_MM_LDT_MAX_ENTRIES 8192
+#define HV_MM_LDT_MAX_FRAMES  16
+
+/* A vCPU's GDT and LDT frames (private; see hv_mm_set_gdt). */
+struct hv_mm_vcpu_desc {
+    uint64_t gdt[HV_MM_GDT_MAX_FRAMES]; /* SEG_DESC frames or INVALID */
+    uint32_t gdt_entries;
+    uint32_t ldt_entries;
+    uint64_t ldt_base;                  /* guest virtual address */
+    uint64_t ldt[HV_MM_LDT_MAX_FRAMES]; /* faulted-in frames or INVALID */
+};
+
 /* Per-domain memory state. Caller-allocated; fields private. */
 struct hv_mm_domain {
     hv_domid_t id;
@@ -162,6 +177,8 @@ struct hv_mm_domain {
     uint64_t *p2m;      /* p2m_size entries, caller-owned, may be NULL */
     uint64_t p2m_size;
     uint64_t baseptr[HV_MAX_VCPUS_PER_DOMAIN]; /* root L4 mfn or INVALID */
+    struct hv_mm_vcpu_desc desc[HV_MAX_VCPUS_PER_DOMAIN];
+    uint64_t s2_root; /* AArch64 stage-2 root (2 frames) or INVALID */
     bool registered;
 };
 
@@ -237,7 +254,7 @@ int hv_mm_domain_init(struct hv_mm *mm, struct hv_mm_domain *d,
 int hv_mm_domain_set_max(struct hv_mm *mm, struct hv_mm_domain *d,
                          uint64_t max_pages);
 
-/* Frames the domain owns (current reservation). */
+/* Frames the domain owns (current reservation); 0 for NULL. */
 uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm, const struct hv_mm_domain *d);
 
 /*
@@ -391,11 +408,12 @@ int hv_mm_mmu_update(struct hv_mm *mm, struct hv_mm_domain *d,
 /*
  * hv_mm_mmuext_op() - the mmuext_op hypercall for vCPU @vcpu of @d.
  * Supports PIN_L1..L4, UNPIN, NEW_BASEPTR, TLB_FLUSH_LOCAL/MULTI/ALL,
- * INVLPG_LOCAL/MULTI/ALL, FLUSH_CACHE (reported for the caller). The MULTI
- * forms are reported at domain scope (a superset of the vCPU mask).
+ * INVLPG_LOCAL/MULTI/ALL, FLUSH_CACHE (reported for the caller), SET_LDT
+ * (as hv_mm_set_ldt). The MULTI forms are reported at domain scope (a
+ * superset of the vCPU mask).
  * @done: number applied. Return: HV_OK; HV_ENOSYS for any other command
- * (SET_LDT and descriptor pages are not implemented yet); the errors of
- * the individual operations.
+ * (NEW_USER_BASEPTR, CLEAR_PAGE, COPY_PAGE, MARK_SUPER, ...); the errors
+ * of the individual operations.
  */
 int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
                     const struct hv_mmuext_op *ops, size_t count, size_t *done,
@@ -412,6 +430,70 @@ int hv_mm_mmuext_op(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
 int hv_mm_update_va_mapping(struct hv_mm *mm, struct hv_mm_domain *d,
                             unsigned int vcpu, uint64_t va, uint64_t val,
                             unsigned int flags, struct hv_mm_flush *flush);
+
+/* ---- descriptor tables (x86-64 PV) ---- */
+
+/*
+ * A descriptor is accepted when it cannot give the guest more privilege
+ * than its own kernel has (ring 3 for a 64-bit PV guest):
+ *  - not present: anything (it always faults);
+ *  - code/data segment: any, with DPL 0..2 raised to 3 (as Xen does; the
+ *    stored value is the raised one);
+ *  - system type 0: accepted (the upper half of a 64-bit gate);
+ *  - 64-bit call gate: only to a selector of the guest's own GDT (index
+ *    < HV_MM_GDT_MAX_ENTRIES) or LDT, its RPL forced to 3;
+ *  - everything else (TSS, LDT, interrupt and trap gates): refused.
+ */
+
+/*
+ * hv_mm_set_gdt() - install @entries descriptors held in the frames
+ * @frames (ceil(@entries / 512) of them) as vCPU @vcpu's GDT. Each frame
+ * must be @d's and take a SEG_DESC type (checking all 512 descriptors in
+ * it the first time, so it must not be mapped writable). The old GDT's
+ * frames are released. Adds HV_MM_FLUSH_LOCAL (reload).
+ * Return: HV_OK; HV_EINVAL for @entries > HV_MM_GDT_MAX_ENTRIES, a bad
+ * vcpu or NULL frames; the errors of get_page_and_type (HV_EBUSY for a
+ * frame mapped writable or a table; HV_EINVAL for a bad descriptor).
+ */
+int hv_mm_set_gdt(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                  const uint64_t *frames, unsigned int entries,
+                  struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_update_descriptor() - write the 8-byte descriptor @desc at
+ * machine address @maddr (8-byte aligned, in a frame of @d). Checked as
+ * above; in a frame that is not a descriptor page in use it is a plain
+ * write that needs the frame typable writable.
+ * Return: HV_OK; HV_EINVAL for a misaligned or bad address or a refused
+ * descriptor; HV_EPERM frame not @d's; HV_EBUSY frame of another type.
+ */
+int hv_mm_update_descriptor(struct hv_mm *mm, struct hv_mm_domain *d,
+                            uint64_t maddr, uint64_t desc,
+                            struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_set_ldt() - MMUEXT_SET_LDT: the LDT of vCPU @vcpu is @ents
+ * descriptors at guest virtual address @va. Frames are taken lazily by
+ * hv_mm_ldt_fault(); those of the old LDT are released here. Adds
+ * HV_MM_FLUSH_LOCAL. Return: HV_OK; HV_EINVAL for @va not page-aligned
+ * or not canonical, @ents > HV_MM_LDT_MAX_ENTRIES, or a bad vcpu;
+ * HV_EPERM when the LDT would reach the hypervisor range.
+ */
+int hv_mm_set_ldt(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                  uint64_t va, unsigned int ents, struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_ldt_fault() - bring in page @index of vCPU @vcpu's LDT (on the
+ * guest's first use of it): walk the vCPU's tables to the frame, which
+ * must be @d's and take a SEG_DESC type. The caller maps the returned
+ * frame into the vCPU's LDT shadow area.
+ * Return: HV_OK with *mfn; HV_EINVAL for @index beyond the LDT, no root,
+ * no mapping, or a refused descriptor; HV_EPERM; HV_EBUSY for a frame
+ * mapped writable.
+ */
+int hv_mm_ldt_fault(struct hv_mm *mm, struct hv_mm_domain *d, unsigned int vcpu,
+                    unsigned int index, hv_mfn_t *mfn,
+                    struct hv_mm_flush *flush);
 
 /* ---- pseudo-physical memory ---- */
 
@@ -456,6 +538,100 @@ int hv_mm_decrease_reservation(struct hv_mm *mm, struct hv_mm_domain *d,
                                unsigned int order, const uint64_t *gfns,
                                size_t nr, size_t *done,
                                struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_exchange() - XENMEM_exchange: trade the frames behind @in_nr
+ * extents of 2^@in_order guest frames (@in_gfns, each aligned) for new
+ * frames in @out_nr extents of 2^@out_order, which take the same guest
+ * frame numbers in order (P2M and M2P updated). The first frame of each
+ * new extent is written to @out_mfns. Work proceeds in chunks of
+ * 2^max(in_order, out_order) frames, each all or nothing.
+ * Every input frame must be populated and hold no reference but its
+ * allocation (not mapped, pinned, typed or granted anywhere), or it could
+ * outlive the exchange in someone's hands.
+ * @done: input extents exchanged.
+ * Return: HV_OK; HV_EINVAL for a bad order, @in_nr << @in_order !=
+ * @out_nr << @out_order, a misaligned, out-of-range or unpopulated gfn;
+ * HV_E2BIG for more than HV_MM_MAX_EXTENTS extents on either side;
+ * HV_EBUSY for an input frame still referenced; HV_ENOMEM when no block
+ * of @out_order is free.
+ */
+int hv_mm_exchange(struct hv_mm *mm, struct hv_mm_domain *d,
+                   unsigned int in_order, const uint64_t *in_gfns, size_t in_nr,
+                   unsigned int out_order, uint64_t *out_mfns, size_t out_nr,
+                   size_t *done, struct hv_mm_flush *flush);
+
+/* ---- AArch64 stage-2 translation (IPA -> PA) ---- */
+
+/*
+ * A domain may have one stage-2 table tree: 4 KiB granule, 40-bit IPA,
+ * starting at level 1 with two concatenated tables (VTCR_EL2.T0SZ = 24,
+ * SL0 = 1, TG0 = 4 KiB), 4 KiB pages only. The tables are hypervisor
+ * frames (HV_DOMID_XEN), never visible to the guest; each page mapping
+ * follows the same rules as a PV L1 entry: the frame is the domain's (or
+ * ops->may_map_foreign allows it) and holds a general reference, plus a
+ * WRITABLE type reference when writable, so a frame in typed use (a
+ * descriptor page, a granted table) is never mapped writable.
+ */
+#define HV_MM_S2_IPA_BITS 40
+#define HV_MM_S2_READ     1u
+#define HV_MM_S2_WRITE    2u
+#define HV_MM_S2_EXEC     4u
+
+/*
+ * hv_mm_s2_init() - allocate the (zeroed) 8 KiB root of @d's stage-2.
+ * Return: HV_OK; HV_EEXIST when it has one; HV_ENOMEM.
+ */
+int hv_mm_s2_init(struct hv_mm *mm, struct hv_mm_domain *d);
+
+/* The root's machine address for VTTBR_EL2 (with the caller's VMID), or
+ * HV_MM_INVALID_FRAME when none. */
+uint64_t hv_mm_s2_root(struct hv_mm *mm, const struct hv_mm_domain *d);
+
+/*
+ * hv_mm_s2_map() - map the 4 KiB page at @ipa to frame @mfn with @perms
+ * (a non-empty set of HV_MM_S2_*). Tables are allocated as needed; a
+ * refusal frees any allocated by this call.
+ * Return: HV_OK; HV_EINVAL for a misaligned @ipa or one >= 2^40, bad
+ * @perms, no stage-2, or a frame that is no domain's; HV_EPERM not the
+ * domain's; HV_EBUSY writable but typed; HV_EEXIST @ipa already mapped;
+ * HV_ENOMEM no frame for a table.
+ */
+int hv_mm_s2_map(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t ipa,
+                 hv_mfn_t mfn, unsigned int perms, struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_s2_unmap() - remove the page at @ipa and drop its references.
+ * Adds HV_MM_FLUSH_DOMAIN_VA for @ipa (TLBI IPAS2E1IS, then VMALLE1IS).
+ * Return: HV_OK; HV_EINVAL bad @ipa or no stage-2; HV_ENOENT not mapped.
+ */
+int hv_mm_s2_unmap(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t ipa,
+                   struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_s2_protect() - change the permissions of the page at @ipa.
+ * Gaining write takes a WRITABLE type reference, losing it drops one.
+ * Adds HV_MM_FLUSH_DOMAIN_VA for @ipa.
+ * Return: HV_OK; HV_EINVAL; HV_ENOENT not mapped; HV_EBUSY when write is
+ * asked for a frame in typed use.
+ */
+int hv_mm_s2_protect(struct hv_mm *mm, struct hv_mm_domain *d, uint64_t ipa,
+                     unsigned int perms, struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_s2_lookup() - the frame and permissions mapped at @ipa.
+ * Return: HV_OK; HV_EINVAL; HV_ENOENT.
+ */
+int hv_mm_s2_lookup(struct hv_mm *mm, const struct hv_mm_domain *d,
+                    uint64_t ipa, hv_mfn_t *mfn, unsigned int *perms);
+
+/*
+ * hv_mm_s2_destroy() - unmap everything, free every table and the root.
+ * Adds HV_MM_FLUSH_DOMAIN. Also done by hv_mm_domain_teardown().
+ * Return: HV_OK; HV_EINVAL when @d has no stage-2.
+ */
+int hv_mm_s2_destroy(struct hv_mm *mm, struct hv_mm_domain *d,
+                     struct hv_mm_flush *flush);
 
 /* ---- invariants ---- */
 

@@ -292,8 +292,70 @@ static void step(struct in *in, unsigned int n)
     case 24:
         (void)hv_mm_domain_teardown(&w->mm, d, &fl);
         break;
-    case 25:
-        (void)hv_mm_domain_set_max(&w->mm, d, byte(in));
+    case 25: { /* reservation limit and the AArch64 stage-2 */
+        uint64_t ipa = ((uint64_t)(byte(in) & 3) << 30) |
+                       ((uint64_t)(byte(in) & 3) << 21) |
+                       ((uint64_t)(byte(in) & 7) << 12);
+
+        switch (byte(in) % 7) {
+        case 0:
+            (void)hv_mm_domain_set_max(&w->mm, d, byte(in));
+            break;
+        case 1:
+            (void)hv_mm_s2_init(&w->mm, d);
+            break;
+        case 2:
+        case 3:
+            (void)hv_mm_s2_map(&w->mm, d, ipa, hv_mfn(frame(in)), byte(in) % 9,
+                               &fl);
+            break;
+        case 4:
+            (void)hv_mm_s2_unmap(&w->mm, d, ipa, &fl);
+            break;
+        case 5:
+            (void)hv_mm_s2_protect(&w->mm, d, ipa, byte(in) % 9, &fl);
+            break;
+        default:
+            (void)hv_mm_s2_destroy(&w->mm, d, &fl);
+            break;
+        }
+        break;
+    }
+    case 26: { /* descriptor tables */
+        uint64_t fr[2];
+
+        fr[0] = frame(in);
+        fr[1] = frame(in);
+        /* entries fit the two frames given (the caller's contract) */
+        (void)hv_mm_set_gdt(&w->mm, d, byte(in) % 2, fr,
+                            (byte(in) * 5u) % (2 * 512 + 1), &fl);
+        break;
+    }
+    case 27: {
+        uint64_t desc = ((uint64_t)byte(in) << 40) | ((uint64_t)byte(in) << 16);
+
+        m = frame(in);
+        (void)hv_mm_update_descriptor(&w->mm, d, (m << 12) + byte(in) * 4u,
+                                      desc | ((uint64_t)byte(in) << 32), &fl);
+        break;
+    }
+    case 28:
+        (void)hv_mm_set_ldt(&w->mm, d, byte(in) % 2,
+                            (uint64_t)(byte(in) & 7) << 12, byte(in) * 8u, &fl);
+        break;
+    case 30:
+    case 31: { /* exchange */
+        uint64_t gl[4], ol[4];
+        unsigned int io = byte(in) % 3, oo = byte(in) % 3, k;
+
+        for (k = 0; k < 4; k++)
+            gl[k] = byte(in) % (P2MSIZE + 4);
+        (void)hv_mm_exchange(&w->mm, d, io, gl, 1 + byte(in) % 4, oo, ol,
+                             1 + byte(in) % 4, &done, &fl);
+        break;
+    }
+    case 29:
+        (void)hv_mm_ldt_fault(&w->mm, d, byte(in) % 2, byte(in) % 3, &out, &fl);
         break;
     default:
         break;

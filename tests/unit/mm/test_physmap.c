@@ -200,6 +200,114 @@ static void test_increase(void **state)
     fx_check(f);
 }
 
+static void populate(struct fx *f, uint64_t first, unsigned int n)
+{
+    uint64_t g;
+    size_t done;
+
+    for (g = first; g < first + n; g++)
+        assert_int_equal(hv_mm_populate_physmap(&f->mm, &f->a, 0, &g, 1, &done),
+                         HV_OK);
+}
+
+/* Eight scattered frames for one contiguous order-3 extent, and back. */
+static void test_exchange_gather_and_split(void **state)
+{
+    struct fx *f = *state;
+    const uint64_t in[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    uint64_t out[8], base, old[8], g;
+    size_t done;
+
+    populate(f, 0, 8);
+    for (g = 0; g < 8; g++)
+        old[g] = hv_mm_p2m(&f->mm, &f->a, hv_gfn(g));
+    memset(fx_mem[old[2]], 0x77, 4096);
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 0, in, 8, 3, out, 1, &done, &f->flush),
+        HV_OK);
+    assert_int_equal(done, 8);
+    base = out[0];
+    assert_true(base % 8 == 0);
+    for (g = 0; g < 8; g++) {
+        assert_int_equal(hv_mm_p2m(&f->mm, &f->a, hv_gfn(g)), base + g);
+        assert_int_equal(hv_mm_m2p(&f->mm, hv_mfn(base + g)), g);
+    }
+    assert_true(fx_info(f, old[2]).is_free);
+    assert_int_equal(fx_mem[old[2]][0], 0); /* scrubbed */
+    assert_int_equal(hv_mm_domain_tot_pages(&f->mm, &f->a), 8);
+    fx_check(f);
+    /* And split it again into eight single frames. */
+    g = 0;
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 3, &g, 1, 0, out, 8, &done, &f->flush),
+        HV_OK);
+    assert_int_equal(done, 1);
+    for (g = 0; g < 8; g++)
+        assert_int_equal(hv_mm_p2m(&f->mm, &f->a, hv_gfn(g)), out[g]);
+    assert_int_equal(hv_mm_domain_tot_pages(&f->mm, &f->a), 8);
+    fx_check(f);
+}
+
+static void test_exchange_refusals(void **state)
+{
+    struct fx *f = *state;
+    uint64_t in[4] = {0, 1, 2, 3}, out[4], l1 = fx_alloc(f, &f->a), m2;
+    size_t done;
+
+    populate(f, 0, 4);
+    m2 = hv_mm_p2m(&f->mm, &f->a, hv_gfn(2));
+    /* Totals that differ. */
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 0, in, 4, 1, out, 1, &done, &f->flush),
+        HV_EINVAL);
+    /* A frame still mapped: refused, whole chunk untouched. */
+    assert_int_equal(hv_mm_pin(&f->mm, &f->a, hv_mfn(l1), 1, &f->flush), HV_OK);
+    assert_int_equal(fx_update(f, &f->a, l1, 0, pte(m2, P)), HV_OK);
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 0, in, 4, 2, out, 1, &done, &f->flush),
+        HV_EBUSY);
+    assert_int_equal(done, 0);
+    assert_int_equal(hv_mm_p2m(&f->mm, &f->a, hv_gfn(2)), m2);
+    /* Chunks of one: the first two go through, then the mapped one. */
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 0, in, 4, 0, out, 4, &done, &f->flush),
+        HV_EBUSY);
+    assert_int_equal(done, 2);
+    assert_int_equal(hv_mm_p2m(&f->mm, &f->a, hv_gfn(0)), out[0]);
+    fx_check(f);
+    assert_int_equal(fx_update(f, &f->a, l1, 0, 0), HV_OK);
+    /* The same gfn twice. */
+    in[1] = 0;
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 0, in, 2, 1, out, 1, &done, &f->flush),
+        HV_EINVAL);
+    assert_int_equal(hv_mm_domain_tot_pages(&f->mm, &f->a), 5);
+    fx_check(f);
+    /* Unpopulated, out of range, misaligned, orders, lengths. */
+    in[0] = 100;
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 0, in, 1, 0, out, 1, &done, &f->flush),
+        HV_EINVAL);
+    in[0] = FX_P2M;
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 0, in, 1, 0, out, 1, &done, &f->flush),
+        HV_EINVAL);
+    in[0] = 1;
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 1, in, 1, 0, out, 2, &done, &f->flush),
+        HV_EINVAL);
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 10, in, 1, 0, out, 4, &done, &f->flush),
+        HV_EINVAL);
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 0, in, 1, 0, NULL, 1, &done, &f->flush),
+        HV_EINVAL);
+    assert_int_equal(
+        hv_mm_exchange(&f->mm, &f->a, 0, in, 1, 0, out, 1, &done, NULL),
+        HV_EINVAL);
+    fx_check(f);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -212,6 +320,8 @@ int main(void)
         T(test_decrease_pinned_and_root),
         T(test_decrease_while_mapped),
         T(test_increase),
+        T(test_exchange_gather_and_split),
+        T(test_exchange_refusals),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

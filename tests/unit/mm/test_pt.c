@@ -353,7 +353,7 @@ static void test_mmuext_flushes(void **state)
     ops[1].cmd = HV_MMUEXT_INVLPG_ALL;
     ops[1].arg1.linear_addr = 0x7000;
     ops[2].cmd = HV_MMUEXT_FLUSH_CACHE;
-    ops[3].cmd = HV_MMUEXT_SET_LDT;
+    ops[3].cmd = HV_MMUEXT_NEW_USER_BASEPTR;
     assert_int_equal(
         hv_mm_mmuext_op(&f->mm, &f->a, 0, ops, 4, &done, &f->flush), HV_ENOSYS);
     assert_int_equal(done, 3);

@@ -1,6 +1,8 @@
 /* The reference protocol: get/put page, get/put type, validation. */
 #include "mm_fixture.h"
 
+#include <pthread.h>
+
 static void test_get_page_owner(void **state)
 {
     struct fx *f = *state;
@@ -330,6 +332,61 @@ static void test_external_type_ref_keeps_validated(void **state)
     assert_int_equal(fx_info(f, x).type_count, 0);
 }
 
+struct hammer {
+    struct fx *f;
+    uint64_t frame, l1;
+    struct hv_mm_domain *d;
+    int failures;
+};
+
+/* Many CPUs at once: references and table updates under the one lock. */
+static void *hammer_thread(void *arg)
+{
+    struct hammer *h = arg;
+    struct hv_mm_flush fl = {0, 0};
+    struct hv_mmu_update u;
+    size_t done;
+    int i;
+
+    for (i = 0; i < 20000; i++) {
+        if (hv_mm_get_page(&h->f->mm, hv_mfn(h->frame), h->d->id) != HV_OK)
+            h->failures++;
+        u.ptr = (h->l1 << 12) + (unsigned int)(i % 512) * 8u;
+        u.val = (i & 1) ? 0 : pte(h->frame, P | RW);
+        if (hv_mm_mmu_update(&h->f->mm, h->d, &u, 1, &done, &fl) != HV_OK)
+            h->failures++;
+        if (hv_mm_put_page(&h->f->mm, hv_mfn(h->frame), &fl) != HV_OK)
+            h->failures++;
+    }
+    return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+    struct fx *f = *state;
+    struct hammer h[4];
+    pthread_t t[4];
+    uint64_t shared = fx_alloc(f, &f->a);
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        h[i].f = f;
+        h[i].frame = shared;
+        h[i].d = &f->a;
+        h[i].l1 = fx_alloc(f, &f->a);
+        h[i].failures = 0;
+        assert_int_equal(
+            hv_mm_pin(&f->mm, &f->a, hv_mfn(h[i].l1), 1, &f->flush), HV_OK);
+    }
+    for (i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, hammer_thread, &h[i]), 0);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(h[i].failures, 0);
+    }
+    fx_check(f);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -346,6 +403,7 @@ int main(void)
         T(test_nonleaf_refusals),
         T(test_put_type_refusals),
         T(test_external_type_ref_keeps_validated),
+        T(test_concurrent),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

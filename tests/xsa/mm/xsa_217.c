@@ -8,6 +8,8 @@
  * attacker does that and then lets another domain soak up all free
  * memory: the victim must never receive the still-mapped frame, and the
  * frame keeps counting against the attacker until the mapping goes.
+ * Trading the mapped frame away through XENMEM_exchange is refused
+ * outright.
  */
 #include "mm_fixture.h"
 
