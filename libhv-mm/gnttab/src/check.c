@@ -129,7 +129,7 @@ static void count_maps(const struct hv_gnttab_set *set, struct hv_gnttab *g,
 }
 
 static int check_entries(const struct hv_gnttab_set *set, struct hv_gnttab *g,
-                         char *msg, size_t msg_size)
+                         bool shared, char *msg, size_t msg_size)
 {
     uint32_t n = gt_entry_count(g), ref, pins = 0, ro, rw;
 
@@ -148,6 +148,8 @@ static int check_entries(const struct hv_gnttab_set *set, struct hv_gnttab *g,
         if (ro != act->pin_ro || rw != act->pin_rw)
             FAIL("d%u ref %u: pins ro %u rw %u, mappings ro %u rw %u",
                  g->cfg.domid, ref, act->pin_ro, act->pin_rw, ro, rw);
+        if (!shared)
+            continue;
         flags = GT_HDR_FLAGS(__atomic_load_n(gt_hdr(g, ref), __ATOMIC_ACQUIRE));
         if (!(flags & HV_GTF_reading))
             FAIL("d%u ref %u: in use without GTF_reading", g->cfg.domid, ref);
@@ -164,7 +166,8 @@ static int check_entries(const struct hv_gnttab_set *set, struct hv_gnttab *g,
     return HV_OK;
 }
 
-int hv_gnttab_check(const struct hv_gnttab_set *set, char *msg, size_t msg_size)
+int hv_gnttab_check(const struct hv_gnttab_set *set, unsigned int flags,
+                    char *msg, size_t msg_size)
 {
     size_t t;
     int rc;
@@ -176,7 +179,8 @@ int hv_gnttab_check(const struct hv_gnttab_set *set, char *msg, size_t msg_size)
 
         rc = check_maptrack(set, gt, msg, msg_size);
         if (rc == HV_OK)
-            rc = check_entries(set, gt, msg, msg_size);
+            rc = check_entries(set, gt, flags & HV_GNTTAB_CHECK_SHARED, msg,
+                               msg_size);
         if (rc != HV_OK)
             return rc;
         if (gt->dead && (gt->nr_frames || gt->pins || gt->maptrack_used))

@@ -457,14 +457,17 @@ void hv_gnttab_mm_refs(void *ctx, hv_mfn_t mfn, uint32_t *count,
  * hv_gnttab_check() - prove the grant-table invariants over a set of
  * tables: every handle in use points to a table of the set and to an
  * entry pinned by its domain with its frame; every entry's pins equal the
- * mappings of it (no copy is under way outside a call); an entry in use
- * has GTF_reading, and GTF_writing exactly when writable pins exist
- * (assuming the guest has not scribbled those bits); free-handle lists
- * are exact; a torn-down table holds nothing. Takes no lock: quiescent
- * use only. Return: HV_OK; HV_EBADMSG with the first violation in @msg.
+ * mappings of it (no copy is under way outside a call); free-handle
+ * lists are exact; a torn-down table holds nothing. With
+ * HV_GNTTAB_CHECK_SHARED also: an entry in use has GTF_reading, and
+ * GTF_writing exactly when writable pins exist (only meaningful while the
+ * guests have not scribbled over those bits, which they may). Takes no
+ * lock: quiescent use only.
+ * Return: HV_OK; HV_EBADMSG with the first violation in @msg.
  */
-int hv_gnttab_check(const struct hv_gnttab_set *set, char *msg,
-                    size_t msg_size);
+#define HV_GNTTAB_CHECK_SHARED 1u
+int hv_gnttab_check(const struct hv_gnttab_set *set, unsigned int flags,
+                    char *msg, size_t msg_size);
 
 /* Handles in use by @gt, and pins on @gt's entries (for tests, stats). */
 uint32_t hv_gnttab_mapping_count(struct hv_gnttab *gt);
