@@ -97,7 +97,8 @@ static void gx_unmap(void *ctx, void *va)
 {
     struct gx *g = ctx;
 
-    GX_ASSERT((uint8_t *)va >= gx_mem[0] && (uint8_t *)va < gx_mem[GX_FRAMES]);
+    GX_ASSERT((uintptr_t)va >= (uintptr_t)gx_mem &&
+              (uintptr_t)va < (uintptr_t)gx_mem + sizeof(gx_mem));
     g->maps--;
 }
 
