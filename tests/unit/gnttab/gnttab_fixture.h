@@ -89,7 +89,7 @@ static void *gx_map(void *ctx, hv_mfn_t mfn)
     struct gx *g = ctx;
 
     GX_ASSERT(hv_mfn_val(mfn) < GX_FRAMES);
-    g->maps++;
+    __atomic_fetch_add(&g->maps, 1, __ATOMIC_RELAXED); /* any thread */
     return gx_mem[hv_mfn_val(mfn)];
 }
 
@@ -99,7 +99,7 @@ static void gx_unmap(void *ctx, void *va)
 
     GX_ASSERT((uintptr_t)va >= (uintptr_t)gx_mem &&
               (uintptr_t)va < (uintptr_t)gx_mem + sizeof(gx_mem));
-    g->maps--;
+    __atomic_fetch_sub(&g->maps, 1, __ATOMIC_RELAXED);
 }
 
 static const struct hv_mm_ops gx_mm_ops = {gx_map, gx_unmap, NULL, NULL};
