@@ -10,7 +10,8 @@
  * random offsets and lengths), transfer, table growth, allocation and
  * release of pages, pinning pages as page tables (so writable grants of
  * them must fail), guest scribbling over entries in use, teardown of a
- * domain and its re-creation.
+ * domain and its re-creation, and the hypercall decoder with arbitrary
+ * argument bytes.
  *
  * After every operation: hv_mm_check() with the grant tables' references
  * (every count on every frame equals the references that exist: every
@@ -286,6 +287,44 @@ static void op_teardown(struct state *s, struct input *in)
             s->pages[a][k] = 0;
 }
 
+static struct gx *res_g;
+
+static int res_get(void *ctx, struct hv_gnttab *caller, unsigned int cmd,
+                   hv_domid_t domid, struct hv_gnttab **out)
+{
+    (void)ctx;
+    (void)caller;
+    (void)cmd;
+    if (domid < 1 || domid > res_g->ndoms)
+        return HV_ESRCH;
+    *out = &res_g->d[domid].gt;
+    return HV_OK;
+}
+
+/* The hypercall decoder with arbitrary argument bytes. */
+static void op_decoder(struct state *s, struct input *in)
+{
+    static const struct hv_gnttab_resolver r = {res_get, NULL, NULL};
+    unsigned int a = dom_arg(s, in), cmd = byte(in) % 14;
+    unsigned int count = 1 + byte(in) % 3, done, h;
+    uint8_t args[3 * 40];
+    size_t k;
+    int rc;
+
+    for (k = 0; k < sizeof(args); k++)
+        args[k] = byte(in);
+    res_g = s->g;
+    rc =
+        hv_gnttab_op(gx_gt(s->g, a), cmd, args, count, &r, &done, &s->g->flush);
+    GX_ASSERT(rc <= 0);
+    /* Handles it made or dropped: take the library's word for them. */
+    for (h = 0; h < GX_MAPTRACK; h++) {
+        const struct hv_gnttab_maptrack *mt = &s->g->d[a].maptrack[h];
+
+        s->held[a][h] = (struct held){h, mt->host_addr, mt->granter != NULL};
+    }
+}
+
 static void op_recreate(struct state *s, struct input *in)
 {
     unsigned int a = dom_arg(s, in);
@@ -320,7 +359,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             s->pages[a][k] = gx_alloc(s->g, a);
 
     while (in.n > 0 && steps++ < 400) {
-        switch (byte(&in) % 10) {
+        switch (byte(&in) % 11) {
         case 0:
         case 1:
             op_grant(s, &in);
@@ -344,8 +383,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 8:
             op_teardown(s, &in);
             break;
-        default:
+        case 9:
             op_recreate(s, &in);
+            break;
+        default:
+            op_decoder(s, &in);
             break;
         }
         gx_check(s->g);

@@ -198,6 +198,12 @@ struct hv_gnttab_set_version {
     uint32_t version; /* in: 1 (2 refused); out: the version in use */
 };
 
+struct hv_gnttab_get_version {
+    uint16_t dom; /* in */
+    uint16_t pad;
+    uint32_t version; /* out */
+};
+
 /* The x86-64 layouts of xen/include/public/grant_table.h. */
 HV_STATIC_ASSERT(sizeof(struct hv_grant_entry_v1) == 8, "grant_entry_v1");
 HV_STATIC_ASSERT(sizeof(struct hv_gnttab_map_grant_ref) == 32, "map");
@@ -218,6 +224,8 @@ HV_STATIC_ASSERT(sizeof(struct hv_gnttab_copy_ptr) == 16, "copy_ptr");
 HV_STATIC_ASSERT(sizeof(struct hv_gnttab_copy) == 40, "copy");
 HV_STATIC_ASSERT(offsetof(struct hv_gnttab_copy, status) == 36, "copy.status");
 HV_STATIC_ASSERT(sizeof(struct hv_gnttab_query_size) == 16, "query_size");
+HV_STATIC_ASSERT(sizeof(struct hv_gnttab_set_version) == 4, "set_version");
+HV_STATIC_ASSERT(sizeof(struct hv_gnttab_get_version) == 8, "get_version");
 
 /* ---- library limits ---- */
 
@@ -435,6 +443,47 @@ int hv_gnttab_copy(struct hv_gnttab *caller, struct hv_gnttab *src,
 int hv_gnttab_transfer(struct hv_gnttab *from, struct hv_gnttab *to,
                        struct hv_gnttab_transfer *op,
                        struct hv_mm_flush *flush);
+
+/* ---- the hypercall decoder ---- */
+
+/*
+ * How hv_gnttab_op() turns a domain id named in an operation into a table.
+ * get() returns HV_OK with a table held until put(), or a negative hv_err
+ * (HV_ESRCH no such domain, HV_EPERM not allowed: privilege is the
+ * resolver's policy). The caller's own id and DOMID_SELF never reach it.
+ */
+struct hv_gnttab_resolver {
+    int (*get)(void *ctx, struct hv_gnttab *caller, unsigned int cmd,
+               hv_domid_t domid, struct hv_gnttab **out);
+    void (*put)(void *ctx, struct hv_gnttab *gt);
+    void *ctx;
+};
+
+/*
+ * hv_gnttab_op() - @count elements of one grant_table_op sub-command from
+ * domain @caller. @args is the array of argument structures (Xen layout,
+ * above), already copied into hypervisor memory; the core copies the
+ * status and out fields back to the guest afterwards.
+ * Handled: map_grant_ref, unmap_grant_ref, copy, transfer (each element
+ * gets its own status: a refused element does not stop the batch;
+ * GNTST_bad_domain when the resolver refuses its domain), query_size,
+ * set_version, get_version (count must be 1). setup_table is the core's:
+ * it allocates the frames, calls hv_gnttab_setup_table() and writes the
+ * frame list (hv_gnttab_frame()) to the guest.
+ * @r:    may be NULL: then only the caller itself can be named.
+ * @done: elements processed.
+ * Return: HV_OK (per-element results in their status fields);
+ * HV_EINVAL for a NULL caller, count 0 for the single-element commands or
+ * more than 1, or HV_GNTTAB_OP_MAX_BATCH elements; HV_EFAULT for NULL
+ * args; for set_version the result of hv_gnttab_set_version(), with the
+ * version in use written back; HV_ENOSYS for setup_table, dump_table,
+ * unmap_and_replace, get_status_frames, swap_grant_ref, cache_flush and
+ * unknown commands.
+ */
+#define HV_GNTTAB_OP_MAX_BATCH 512u
+int hv_gnttab_op(struct hv_gnttab *caller, unsigned int cmd, void *args,
+                 unsigned int count, const struct hv_gnttab_resolver *r,
+                 unsigned int *done, struct hv_mm_flush *flush);
 
 /* ---- accounting and invariants ---- */
 
