@@ -24,7 +24,12 @@
  * entry's frame field once GTF_transfer_completed is set. The given frame
  * must be used by nothing else, neither mapped through a grant nor in a
  * page table nor typed: otherwise someone would keep access to memory the
- * giver believes gone (Xen refuses the same with GNTST_bad_page).
+ * giver believes gone (Xen refuses the same with GNTST_bad_page). That
+ * check reads libhv-mm's counts without holding its lock across the
+ * release; a reference taken in between (the giver mapping its own frame
+ * on another CPU) only keeps the old frame alive in the giver's hands
+ * until dropped. The recipient is never exposed: it owns a new frame that
+ * nobody else has ever referenced.
  *
  * LOCK ORDER: the (up to two) tables involved, ascending addresses, then
  * libhv-mm.
@@ -105,7 +110,8 @@ static int side_table(struct hv_gnttab *caller, struct hv_gnttab *given,
                       bool by_ref, uint16_t domid, struct side *s)
 {
     if (by_ref) {
-        if (!given || !gt_names(given, caller, domid))
+        if (!given || !gt_names(given, caller, domid) ||
+            given->cfg.mm != caller->cfg.mm)
             return HV_GNTST_bad_domain;
         if (gt_is_dying(given))
             return HV_GNTST_bad_domain;

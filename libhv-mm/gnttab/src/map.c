@@ -70,7 +70,8 @@ int hv_gnttab_map_grant_ref(struct hv_gnttab *mapper, struct hv_gnttab *g,
     uint64_t host_addr = HV_READ_ONCE(op->host_addr);
     int rc;
 
-    if (!mapper || !g || !gt_names(g, mapper, dom)) {
+    if (!mapper || !g || !gt_names(g, mapper, dom) ||
+        g->cfg.mm != mapper->cfg.mm) {
         rc = HV_GNTST_bad_domain;
     } else if (!(flags & HV_GNTMAP_host_map)) {
         rc = HV_GNTST_bad_gntref; /* as Xen: no mapping asked */

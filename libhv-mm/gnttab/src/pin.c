@@ -146,11 +146,13 @@ undo:
 void gt_unpin(struct hv_gnttab *g, hv_grant_ref_t ref, bool rw,
               struct hv_mm_flush *flush)
 {
-    struct hv_gnttab_active *act = &g->cfg.active[ref];
-    hv_mfn_t m = hv_mfn(act->mfn);
+    struct hv_gnttab_active *act;
+    hv_mfn_t m;
     uint32_t clear = 0;
 
     HV_CHECK(ref < gt_entry_count(g));
+    act = &g->cfg.active[ref];
+    m = hv_mfn(act->mfn);
     if (rw) {
         HV_CHECK(act->pin_rw > 0);
         act->pin_rw--;

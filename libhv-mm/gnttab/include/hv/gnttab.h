@@ -376,11 +376,11 @@ int hv_gnttab_teardown(struct hv_gnttab *gt, struct hv_mm_flush *flush);
  * On success: a handle, one pin on the entry, GTF_reading (and
  * GTF_writing) set in the granter's entry, and the libhv-mm references.
  * Return (also in @op->status): GNTST_okay; GNTST_bad_domain for an
- * @op->dom that is not @granter's id (or DOMID_SELF for itself) or a
- * dying domain; GNTST_bad_gntref for a ref beyond the table or no
- * host_map flag; GNTST_bad_virt_addr for an unaligned host_addr;
- * GNTST_general_error for an entry not granting to @mapper (wrong type,
- * revoked, other domid), a transitive entry, a read-only grant mapped
+ * @op->dom that is not @granter's id (or DOMID_SELF for itself), tables
+ * of different hv_mm instances, or a dying domain; GNTST_bad_gntref for a ref
+ * beyond the table or no host_map flag; GNTST_bad_virt_addr for an unaligned
+ * host_addr; GNTST_general_error for an entry not granting to @mapper (wrong
+ * type, revoked, other domid), a transitive entry, a read-only grant mapped
  * writable, an entry in use by another domain, a guest racing the flags
  * more than HV_GNTTAB_CMPXCHG_TRIES times, unsupported flags, or a frame
  * libhv-mm refuses (not the granter's, or in typed use when writable);
