@@ -115,13 +115,11 @@ int gt_pin(struct hv_gnttab *g, hv_grant_ref_t ref, hv_domid_t user, bool rw,
         frame = act->mfn;
     }
 
-    if (hv_mm_get_page(g->cfg.mm, hv_mfn(frame), g->cfg.domid) != HV_OK) {
-        rc = HV_GNTST_general_error;
-        goto undo;
-    }
-    if (rw && hv_mm_get_page_type(g->cfg.mm, hv_mfn(frame), HV_MM_TYPE_WRITABLE,
-                                  flush) != HV_OK) {
-        HV_CHECK(hv_mm_put_page(g->cfg.mm, hv_mfn(frame), flush) == HV_OK);
+    /* One libhv-mm call either way; it takes nothing when it fails. */
+    if ((rw ? hv_mm_get_page_and_type(g->cfg.mm, hv_mfn(frame), g->cfg.domid,
+                                      HV_MM_TYPE_WRITABLE, flush)
+            : hv_mm_get_page(g->cfg.mm, hv_mfn(frame), g->cfg.domid)) !=
+        HV_OK) {
         rc = HV_GNTST_general_error;
         goto undo;
     }
@@ -156,15 +154,15 @@ void gt_unpin(struct hv_gnttab *g, hv_grant_ref_t ref, bool rw,
     if (rw) {
         HV_CHECK(act->pin_rw > 0);
         act->pin_rw--;
-        HV_CHECK(hv_mm_put_page_type(g->cfg.mm, m, HV_MM_TYPE_WRITABLE,
-                                     flush) == HV_OK);
+        HV_CHECK(hv_mm_put_page_and_type(g->cfg.mm, m, HV_MM_TYPE_WRITABLE,
+                                         flush) == HV_OK);
         if (act->pin_rw == 0)
             clear |= HV_GTF_writing;
     } else {
         HV_CHECK(act->pin_ro > 0);
         act->pin_ro--;
+        HV_CHECK(hv_mm_put_page(g->cfg.mm, m, flush) == HV_OK);
     }
-    HV_CHECK(hv_mm_put_page(g->cfg.mm, m, flush) == HV_OK);
     HV_CHECK(g->pins > 0);
     g->pins--;
     if (act->pin_ro + act->pin_rw == 0) {
