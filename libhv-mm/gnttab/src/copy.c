@@ -1,0 +1,287 @@
+/*
+ * Copy and transfer: moving bytes and frames through grants.
+ *
+ * Copy. Each side is either a grant reference in another table (the
+ * granter must allow the caller, writably for the destination) or one of
+ * the caller's own frames. The grant side is taken exactly as a mapping
+ * takes it (gt_pin: flags protocol, frame locked in, libhv-mm
+ * references) and released before the call returns, so the granter sees
+ * GTF_reading/GTF_writing for the duration and cannot reuse the frame
+ * under the copy. An own frame is taken with a general reference (and
+ * the WRITABLE type as destination: a copy never writes into a page table
+ * or descriptor page). Offsets and lengths are checked before anything is
+ * taken: neither range may leave its frame, so one copy touches at most
+ * two frames and needs no loop over guest-chosen extents. Source and
+ * destination may be the same frame; the copy is a memmove.
+ *
+ * Transfer. A domain gives one of its frames to another domain that
+ * offered an accept_transfer entry naming it. Xen moves the frame itself
+ * (steal_page + assign_pages); libhv-mm's public API has no change of
+ * owner, so here the recipient gets a fresh frame of its own (counted in
+ * its reservation) holding the same bytes, and the given frame is
+ * released from the giver. What the guests observe is Xen's: the giver
+ * no longer has the frame, the recipient finds the frame number in the
+ * entry's frame field once GTF_transfer_completed is set. The given frame
+ * must be used by nothing else, neither mapped through a grant nor in a
+ * page table nor typed: otherwise someone would keep access to memory the
+ * giver believes gone (Xen refuses the same with GNTST_bad_page). That
+ * check reads libhv-mm's counts without holding its lock across the
+ * release; a reference taken in between (the giver mapping its own frame
+ * on another CPU) only keeps the old frame alive in the giver's hands
+ * until dropped. The recipient is never exposed: it owns a new frame that
+ * nobody else has ever referenced.
+ *
+ * LOCK ORDER: the (up to two) tables involved, ascending addresses, then
+ * libhv-mm.
+ */
+#include "gnttab_priv.h"
+
+/*
+ * Copy @n bytes; the ranges may overlap. On x86-64 a copy that cannot
+ * clobber its own source runs as `rep movsb`, which current CPUs execute
+ * as fast string moves without touching vector registers (the hypervisor
+ * is built with -mgeneral-regs-only, so the guest's vector state needs no
+ * saving). Everything else goes through the base's hv_memmove.
+ */
+static void gt_copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
+{
+#if defined(__x86_64__)
+    if ((uintptr_t)d - (uintptr_t)s >= n) {
+        __asm__ __volatile__("rep movsb"
+                             : "+D"(d), "+S"(s), "+c"(n)
+                             :
+                             : "memory");
+        return;
+    }
+#endif
+    hv_memmove(d, s, n);
+}
+
+/* One side of a copy, resolved. */
+struct side {
+    struct hv_gnttab *g; /* granter when by reference, else NULL */
+    hv_grant_ref_t ref;
+    uint64_t mfn;
+    bool rw;
+    bool taken;
+};
+
+static int take_side(struct hv_gnttab *caller, struct side *s, bool by_ref,
+                     const struct hv_gnttab_copy_ptr *p,
+                     struct hv_mm_flush *flush)
+{
+    if (by_ref)
+        return gt_pin(s->g, s->ref, caller->cfg.domid, s->rw, &s->mfn, flush);
+
+    s->mfn = gt_frame_to_mfn(caller, HV_READ_ONCE(p->u.gmfn));
+    if (s->mfn == HV_MM_INVALID_FRAME)
+        return HV_GNTST_bad_page;
+    if (s->rw) {
+        if (hv_mm_get_page_and_type(caller->cfg.mm, hv_mfn(s->mfn),
+                                    caller->cfg.domid, HV_MM_TYPE_WRITABLE,
+                                    flush) != HV_OK)
+            return HV_GNTST_bad_page;
+    } else if (hv_mm_get_page(caller->cfg.mm, hv_mfn(s->mfn),
+                              caller->cfg.domid) != HV_OK) {
+        return HV_GNTST_bad_page;
+    }
+    return HV_GNTST_okay;
+}
+
+static void put_side(struct hv_gnttab *caller, struct side *s,
+                     struct hv_mm_flush *flush)
+{
+    if (!s->taken)
+        return;
+    if (s->g) {
+        gt_unpin(s->g, s->ref, s->rw, flush);
+    } else if (s->rw) {
+        HV_CHECK(hv_mm_put_page_and_type(caller->cfg.mm, hv_mfn(s->mfn),
+                                         HV_MM_TYPE_WRITABLE, flush) == HV_OK);
+    } else {
+        HV_CHECK(hv_mm_put_page(caller->cfg.mm, hv_mfn(s->mfn), flush) ==
+                 HV_OK);
+    }
+    s->taken = false;
+}
+
+/* Resolve one side's table: the granter by reference, else the caller. */
+static int side_table(struct hv_gnttab *caller, struct hv_gnttab *given,
+                      bool by_ref, uint16_t domid, struct side *s)
+{
+    if (by_ref) {
+        if (!given || !gt_names(given, caller, domid) ||
+            given->cfg.mm != caller->cfg.mm)
+            return HV_GNTST_bad_domain;
+        if (gt_is_dying(given))
+            return HV_GNTST_bad_domain;
+        s->g = given;
+        return HV_GNTST_okay;
+    }
+    if (domid != HV_DOMID_SELF && domid != caller->cfg.domid)
+        return HV_GNTST_permission_denied;
+    if (given && given != caller)
+        return HV_GNTST_permission_denied;
+    s->g = NULL;
+    return HV_GNTST_okay;
+}
+
+static int copy_checked(struct hv_gnttab *caller, struct hv_gnttab *src,
+                        struct hv_gnttab *dst, struct hv_gnttab_copy *op,
+                        struct hv_mm_flush *flush)
+{
+    struct hv_gnttab_copy_ptr sp, dp;
+    struct side s = {0}, d = {0};
+    uint16_t len, flags;
+    const struct hv_gnttab_ops *ops = caller->cfg.ops;
+    uint8_t *sva, *dva;
+    int rc;
+
+    /* One read of every guest field. */
+    sp = op->source;
+    dp = op->dest;
+    len = HV_READ_ONCE(op->len);
+    flags = HV_READ_ONCE(op->flags);
+    hv_barrier();
+
+    if (flags & ~(HV_GNTCOPY_source_gref | HV_GNTCOPY_dest_gref))
+        return HV_GNTST_bad_copy_arg;
+    if ((uint32_t)sp.offset + len > HV_PAGE_SIZE ||
+        (uint32_t)dp.offset + len > HV_PAGE_SIZE)
+        return HV_GNTST_bad_copy_arg; /* no copy leaves its frame */
+    if (gt_is_dying(caller))
+        return HV_GNTST_bad_domain;
+    rc = side_table(caller, src, flags & HV_GNTCOPY_source_gref, sp.domid, &s);
+    if (rc != HV_GNTST_okay)
+        return rc;
+    rc = side_table(caller, dst, flags & HV_GNTCOPY_dest_gref, dp.domid, &d);
+    if (rc != HV_GNTST_okay)
+        return rc;
+    s.ref = sp.u.ref;
+    d.ref = dp.u.ref;
+    s.rw = false;
+    d.rw = true;
+
+    if (s.g || d.g)
+        gt_lock_two(s.g, d.g);
+    rc = take_side(caller, &s, s.g != NULL, &sp, flush);
+    if (rc != HV_GNTST_okay)
+        goto out;
+    s.taken = true;
+    rc = take_side(caller, &d, d.g != NULL, &dp, flush);
+    if (rc != HV_GNTST_okay)
+        goto out;
+    d.taken = true;
+
+    if (len > 0) {
+        sva = ops->map_frame(caller->cfg.ops_ctx, hv_mfn(s.mfn));
+        dva = ops->map_frame(caller->cfg.ops_ctx, hv_mfn(d.mfn));
+        HV_CHECK(sva != NULL && dva != NULL);
+        gt_copy_bytes(dva + dp.offset, sva + sp.offset, len);
+        if (ops->unmap_frame) {
+            ops->unmap_frame(caller->cfg.ops_ctx, dva);
+            ops->unmap_frame(caller->cfg.ops_ctx, sva);
+        }
+    }
+out:
+    put_side(caller, &d, flush);
+    put_side(caller, &s, flush);
+    if (s.g || d.g)
+        gt_unlock_two(s.g, d.g);
+    return rc;
+}
+
+int hv_gnttab_copy(struct hv_gnttab *caller, struct hv_gnttab *src,
+                   struct hv_gnttab *dst, struct hv_gnttab_copy *op,
+                   struct hv_mm_flush *flush)
+{
+    int rc = caller ? copy_checked(caller, src, dst, op, flush)
+                    : HV_GNTST_bad_domain;
+
+    op->status = (int16_t)rc;
+    return rc;
+}
+
+/* ---- transfer ---- */
+
+static int transfer_locked(struct hv_gnttab *from, struct hv_gnttab *to,
+                           uint64_t frame, hv_grant_ref_t ref,
+                           struct hv_mm_flush *flush)
+{
+    struct hv_mm *mm = from->cfg.mm;
+    struct hv_mm_page_info info;
+    struct hv_grant_entry_v1 *e;
+    uint32_t *hdr, old;
+    uint64_t mfn;
+    hv_mfn_t fresh;
+    void *sva, *dva;
+
+    if (gt_is_dying(from) || gt_is_dying(to))
+        return HV_GNTST_bad_domain;
+    if (ref >= gt_entry_count(to))
+        return HV_GNTST_bad_gntref;
+
+    hdr = gt_hdr(to, ref);
+    old = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+    if ((GT_HDR_FLAGS(old) & HV_GTF_type_mask) != HV_GTF_accept_transfer ||
+        GT_HDR_DOMID(old) != from->cfg.domid ||
+        (GT_HDR_FLAGS(old) &
+         (HV_GTF_transfer_committed | HV_GTF_transfer_completed)))
+        return HV_GNTST_general_error;
+
+    /* The frame: the giver's, allocated, and used by nothing at all. */
+    mfn = gt_frame_to_mfn(from, frame);
+    if (mfn == HV_MM_INVALID_FRAME ||
+        hv_mm_page_info(mm, hv_mfn(mfn), &info) != HV_OK ||
+        info.owner != from->cfg.domid || !info.is_allocated ||
+        info.count != 1 || info.type_count != 0 || info.is_pinned)
+        return HV_GNTST_bad_page;
+
+    if (hv_mm_alloc_domain_pages(mm, to->cfg.mm_dom, 0, &fresh) != HV_OK)
+        return HV_GNTST_general_error; /* no room in its reservation */
+
+    /* Claim the entry; a guest racing it loses the transfer, not us. */
+    if (!__atomic_compare_exchange_n(hdr, &old, old | HV_GTF_transfer_committed,
+                                     false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        HV_CHECK(hv_mm_release_page(mm, to->cfg.mm_dom, fresh, flush) == HV_OK);
+        return HV_GNTST_general_error;
+    }
+
+    sva = from->cfg.ops->map_frame(from->cfg.ops_ctx, hv_mfn(mfn));
+    dva = to->cfg.ops->map_frame(to->cfg.ops_ctx, fresh);
+    HV_CHECK(sva != NULL && dva != NULL);
+    gt_copy_bytes(dva, sva, HV_PAGE_SIZE);
+    if (to->cfg.ops->unmap_frame)
+        to->cfg.ops->unmap_frame(to->cfg.ops_ctx, dva);
+    if (from->cfg.ops->unmap_frame)
+        from->cfg.ops->unmap_frame(from->cfg.ops_ctx, sva);
+    HV_CHECK(hv_mm_release_page(mm, from->cfg.mm_dom, hv_mfn(mfn), flush) ==
+             HV_OK);
+
+    e = gt_entry(to, ref);
+    HV_WRITE_ONCE(e->frame, (uint32_t)hv_mfn_val(fresh));
+    __atomic_fetch_or(hdr, (uint32_t)HV_GTF_transfer_completed,
+                      __ATOMIC_RELEASE);
+    return HV_GNTST_okay;
+}
+
+int hv_gnttab_transfer(struct hv_gnttab *from, struct hv_gnttab *to,
+                       struct hv_gnttab_transfer *op, struct hv_mm_flush *flush)
+{
+    uint64_t frame = HV_READ_ONCE(op->mfn);
+    uint16_t domid = HV_READ_ONCE(op->domid);
+    hv_grant_ref_t ref = HV_READ_ONCE(op->ref);
+    int rc;
+
+    if (!from || !to || to == from || domid != to->cfg.domid ||
+        (to->cfg.flags & HV_GNTTAB_TRANSLATED) || to->cfg.mm != from->cfg.mm) {
+        rc = HV_GNTST_bad_domain;
+    } else {
+        gt_lock_two(from, to);
+        rc = transfer_locked(from, to, frame, ref, flush);
+        gt_unlock_two(from, to);
+    }
+    op->status = (int16_t)rc;
+    return rc;
+}
