@@ -87,6 +87,7 @@ void hv_vcpu_set_timer(struct hv_vcpu *v, hv_time_t deadline)
     struct hv_vcpu *it;
 
     core_timer_cancel(v);
+    v->timer_fired = false; /* a new deadline replaces an unconsumed one */
     if (deadline == HV_TIME_MAX)
         return;
     v->timer = deadline;
@@ -119,7 +120,10 @@ static void run_timers(struct hv_pcpu *p, hv_time_t now)
         core_timer_cancel(v);
         if (hv_core_timer_hook != NULL)
             hv_core_timer_hook(v);
-        hv_vcpu_unblock(v);
+        if (v->blocked)
+            hv_vcpu_unblock(v);
+        else
+            v->timer_fired = true; /* between set_timer_op and block */
     }
 }
 

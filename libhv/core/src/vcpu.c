@@ -233,6 +233,10 @@ static bool event_pending(const struct hv_vcpu *v)
 void hv_vcpu_block(struct hv_vcpu *v)
 {
     HV_CHECK(v == v->pcpu->current);
+    if (v->timer_fired) {
+        v->timer_fired = false;
+        return;
+    }
     if (event_pending(v))
         return;
     v->blocked = true;

@@ -189,6 +189,24 @@ static void test_scheduling(void **state)
     assert_false(a->blocked);
     assert_ptr_equal(hv_current(), a);
 
+    /* a timer that fires before the vCPU blocks is not lost: the next
+     * block returns at once (set_timer_op, preempted, then block) */
+    hv_vcpu_set_timer(a, arch_fake.now + HV_MSEC(1));
+    arch_fake.now += HV_MSEC(2);
+    hv_schedule(); /* the timer fires here; a is running, not blocked */
+    assert_true(a->timer == HV_TIME_MAX);
+    assert_ptr_equal(hv_current(), a);
+    hv_vcpu_block(a);
+    assert_false(a->blocked);
+    assert_ptr_equal(hv_current(), a);
+    /* ... once: the next block waits */
+    hv_vcpu_set_timer(a, arch_fake.now + HV_MSEC(5));
+    hv_vcpu_block(a);
+    assert_true(a->blocked);
+    arch_fake.now += HV_MSEC(5);
+    hv_timer_interrupt();
+    assert_ptr_equal(hv_current(), a);
+
     /* an event pending makes block return at once */
     a->vcpu_info->evtchn_upcall_pending = 1;
     hv_vcpu_block(a);

@@ -75,6 +75,7 @@ struct hv_vcpu {
     enum hv_vcpu_state state;
     enum hv_vcpu_kind kind;
     bool blocked;         /* READY but waiting (SCHEDOP_block) */
+    bool timer_fired;     /* fired while not blocked: next block returns */
     hv_time_t timer;      /* single-shot timer deadline, or HV_TIME_MAX */
     struct hv_pcpu *pcpu; /* the CPU whose scheduler owns it */
     struct hv_sched_entity se;
