@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Boot an image in QEMU and check what it prints on its serial line.
 
-run_qemu.py [--timeout S] [--status N] [--expect REGEX]... [--forbid REGEX]...
+run_qemu.py [--timeout S] [--status N] [--expect REGEX]... [--contains REGEX]... [--forbid REGEX]...
             [--memory MIB] [--no-debug-exit] [--time-to REGEX] [--log FILE]
             [--input TEXT [--input-after REGEX]] [--arch x86_64|aarch64]
             [--last REGEX] -- QEMU [QEMU ARGS...]
@@ -15,7 +15,9 @@ first serial line matching REGEX (a measurement, never a pass criterion).
 line matching --input-after has appeared (at once without it). Passes when QEMU
 exits with status N (isa-debug-exit gives (v << 1) | 1 for a write of v),
 every --expect regex matches a line, in the order given (each after the
-line matched by the one before), and no --forbid regex matches any line.
+line matched by the one before), every --contains regex matches some line
+(anywhere: for lines whose order depends on timing), and no --forbid regex
+matches any line.
 --arch aarch64 leaves out the x86-only isa-debug-exit device (as
 --no-debug-exit does): an AArch64 image powers off through PSCI SYSTEM_OFF,
 after which QEMU exits with 0 whatever the image's status, so such tests
@@ -52,6 +54,7 @@ def main():
     ap.add_argument("--status", type=int, default=1)
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--forbid", action="append", default=[])
+    ap.add_argument("--contains", action="append", default=[])
     ap.add_argument("--memory", type=int, default=256)
     ap.add_argument("--no-debug-exit", action="store_true")
     ap.add_argument("--time-to")
@@ -131,6 +134,10 @@ def main():
         if not tail or not re.search(args.last, tail[-1]):
             errors.append(f"last line {tail[-1] if tail else ''!r} does not "
                           f"match {args.last!r}")
+    for pat in args.contains:
+        rx = re.compile(pat)
+        if not any(rx.search(line) for line in lines):
+            errors.append(f"no line anywhere matching {pat!r}")
     for pat in args.forbid:
         rx = re.compile(pat)
         for line in lines:
