@@ -5,10 +5,17 @@
  * refusals, then events from domain 12 (a hypervisor thread) over an
  * event channel, delivered as a virtual interrupt. Domain 11 runs
  * examples/guests/faulty.c, which reads outside its stage-2 map after
- * 300 ms and is HALTED while the rest runs on.
+ * 300 ms and is HALTED while the rest runs on; its memory is then
+ * returned to libhv-mm.
+ *
+ * Each guest's memory is built with libhv-mm before its vCPU starts
+ * (guest_mem.c): frames owned by the guest's domain, mapped by the
+ * stage-2 builder; domain 10's shared_info page too.
  */
 #include "../common/demo.h"
+#include "guest_mem.h"
 #include <hv/a64_guest.h>
+#include <hv/console.h>
 #include <hv/core_evtchn.h>
 #include <hv/debugger.h>
 #include <hv/hypercall.h>
@@ -21,7 +28,7 @@ extern const unsigned long guest_hello_bin_size, guest_faulty_bin_size;
 #define SHARED_IPA 0x10000u /* examples/guests/hello.c expects it there */
 
 static struct a64_guest guests[2];
-static uint8_t guest_ram[2][GUEST_RAM] HV_ALIGNED(4096);
+static struct guest_mem guest_mems[2];
 
 static hv_evtchn_port_t notifier_port; /* domain 12's end */
 
@@ -39,20 +46,33 @@ static const struct guest_cfg cfgs[2] = {
 static void guest_vcpu(struct hv_vcpu *self, void *arg)
 {
     const struct guest_cfg *c = arg;
-    int rc;
 
-    rc = a64_guest_init(&guests[c->index], c->index + 1, guest_ram[c->index],
-                        GUEST_RAM, c->image, *c->size);
-    if (rc == HV_OK && c->index == 0)
-        rc = a64_guest_map_shared(&guests[0], SHARED_IPA,
-                                  self->domain->shared_info, self->vcpu_info);
-    if (rc != HV_OK) {
-        demo_say("guest setup failed: %s\n", hv_strerror(rc));
-        return;
-    }
+    (void)self;
     demo_say("entering EL1 guest (%lu bytes, %u KiB of memory at IPA 0)\n",
              *c->size, GUEST_RAM / 1024);
     a64_guest_run(&guests[c->index]);
+}
+
+/* Domain `d`'s guest: memory through libhv-mm, then the port's state. */
+static int build_guest(const struct guest_cfg *c, struct hv_domain *d)
+{
+    struct guest_mem *m = &guest_mems[c->index];
+    int rc;
+
+    HV_STATIC_ASSERT(HV_MM_S2_IPA_BITS == A64_GUEST_IPA_BITS,
+                     "the port programs VTCR_EL2 for libhv-mm's layout");
+    rc =
+        guest_mem_build(m, d->id, GUEST_RAM, c->image, *c->size, c->index == 0);
+    if (rc == HV_OK && c->index == 0)
+        rc = guest_mem_share_info(m, d, SHARED_IPA);
+    if (rc == HV_OK)
+        rc = a64_guest_init(&guests[c->index], c->index + 1, guest_mem_root(m),
+                            GUEST_RAM, &guest_mem_ops, m);
+    if (rc == HV_OK && c->index == 0)
+        rc = a64_guest_set_upcall(&guests[0], d->vcpus[0]->vcpu_info);
+    if (rc != HV_OK)
+        hv_info("guest setup failed: %s", hv_strerror(rc));
+    return rc;
 }
 
 /* Sleep, taking (and ignoring) events to this domain meanwhile: a pending
@@ -123,6 +143,8 @@ static int setup(const char *policy, const char *domains)
             continue;
         rc = demo_make_domain((hv_domid_t)(10 + i), names[i], policy,
                               guest_vcpu, (void *)&cfgs[i], &d);
+        if (rc == HV_OK)
+            rc = build_guest(&cfgs[i], d);
         if (rc == HV_OK && i == 0)
             rc = connect_notifier(policy, d);
         if (rc == HV_OK)
