@@ -96,10 +96,50 @@ int a64_guest_init(struct a64_guest *g, unsigned int vmid, uint64_t s2_root,
 
 int a64_guest_set_upcall(struct a64_guest *g, struct hv_vcpu_info *vi)
 {
+    /* ns per tick as mul * 2^shift / 2^32 (Xen's vcpu_time_info scale):
+     * 2^32 * 10^9 / f fits in 64 bits, then brought below 2^32. */
+    uint64_t scale = (1000000000ull << 32) / a64_counter_freq();
+    int shift = 0;
+
     if (g == NULL || vi == NULL)
         return HV_EINVAL;
+    while (scale > 0xffffffffull) {
+        scale >>= 1;
+        shift++;
+    }
+    while (scale < 0x80000000ull && shift > -31) {
+        scale <<= 1;
+        shift--;
+    }
     g->vcpu_info = vi;
+    g->time_mul = (uint32_t)scale;
+    g->time_shift = (int8_t)shift;
     return HV_OK;
+}
+
+/*
+ * Xen's vcpu_time_info, for a guest that asks its shared_info for the
+ * time: the counter the guest reads (CNTVCT_EL0, the hypervisor's counter
+ * since boot) and the hypervisor's ns at the same instant, under a
+ * version that is odd while the record changes. Refreshed before every
+ * entry, so it is never older than the guest's last trap.
+ */
+static void update_time(struct a64_guest *g)
+{
+    struct hv_vcpu_time_info *t = &g->vcpu_info->time;
+    uint64_t ticks;
+    uint32_t v = t->version;
+
+    __atomic_store_n(&t->version, v | 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    isb();
+    ticks = read_sysreg(cntpct_el0) - a64_counter_at_boot();
+    t->tsc_timestamp = ticks;
+    t->system_time = a64_ticks_to_ns(ticks);
+    t->tsc_to_system_mul = g->time_mul;
+    t->tsc_shift = g->time_shift;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&t->version, (v | 1) + 1, __ATOMIC_RELAXED);
 }
 
 static bool upcall_due(const struct a64_guest *g)
@@ -121,6 +161,8 @@ static void load_guest(struct a64_guest *g)
     } else {
         hcr &= ~HCR_VI;
     }
+    if (g->vcpu_info != NULL)
+        update_time(g);
     write_sysreg(vtcr_el2, VTCR_GUEST);
     write_sysreg(vttbr_el2, g->vttbr);
     write_sysreg(hcr_el2, hcr);

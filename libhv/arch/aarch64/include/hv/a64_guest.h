@@ -27,10 +27,15 @@
  * set_timer_op(deadline in ns of the hypervisor's clock). Any other number
  * returns HV_ENOSYS. The guest reads the time from the virtual counter
  * (CNTVCT_EL0, with CNTVOFF_EL2 making it count from the hypervisor's
- * boot; CNTFRQ_EL0 gives the rate): no hypercall and no shared-info time
- * record is needed for it. Any other exception from the guest -- a
- * stage-2 abort, an undefined instruction, SMC -- prints the guest's state
- * (ESR, ELR, FAR, HPFAR), calls ops->halted() (the caller tears the
+ * boot; CNTFRQ_EL0 gives the rate), as Xen ARM guests do; a guest with a
+ * shared page (a64_guest_set_upcall) may instead ask its vcpu_info's
+ * vcpu_time_info, which the port refreshes before every entry (Xen's
+ * x86 PV record: system_time in ns and the counter value tsc_timestamp
+ * at the same instant, ns = system_time + ((counter - tsc_timestamp)
+ * << tsc_shift) * tsc_to_system_mul >> 32, a right shift when tsc_shift
+ * is negative; version odd while it changes). Any other exception from the
+ * guest -- a stage-2 abort, an undefined instruction, SMC -- prints the guest's
+ * state (ESR, ELR, FAR, HPFAR), calls ops->halted() (the caller tears the
  * guest's memory down), flushes the VMID's TLB entries and halts that
  * vCPU through hv_fault_contain(); the rest runs on. Physical interrupts
  * while the guest runs are taken at EL2 (the scheduler preempts guests as
@@ -97,6 +102,8 @@ struct a64_guest {
     uint64_t hypercalls;            /* hypercalls served */
     struct hv_vcpu_info *vcpu_info; /* event upcall state, or NULL */
     uint64_t virqs;                 /* returns with the virtual IRQ raised */
+    uint32_t time_mul;              /* vcpu_time_info's scale, ticks -> ns */
+    int8_t time_shift;
 };
 
 /*
@@ -114,7 +121,8 @@ int a64_guest_init(struct a64_guest *g, unsigned int vmid, uint64_t s2_root,
 /*
  * a64_guest_set_upcall() - deliver events whose upcall state is `vi` (the
  * vCPU's vcpu_info in its domain's shared_info, which the caller maps
- * into the guest) as the virtual IRQ. Call before a64_guest_run().
+ * into the guest) as the virtual IRQ, and keep vi->time current. Call
+ * before a64_guest_run().
  * Return: HV_OK; HV_EINVAL for NULL (nothing changed).
  */
 int a64_guest_set_upcall(struct a64_guest *g, struct hv_vcpu_info *vi);
