@@ -135,6 +135,9 @@ void guest_main(void)
               guest_write((const char *)0x40000000, 16), "");
     guest_say("guest: console_io of 4096 bytes -> ",
               hvc(HC_console_io, CONSOLEIO_write, 4096, 0), "");
+    /* Starts in the shared page, ends past it, where nothing is mapped. */
+    guest_say("guest: console_io across the end of my map -> ",
+              guest_write((const char *)(SHARED_IPA + 4096 - 8), 16), "");
     guest_say("guest: done after ", (long)((guest_now() - t0) / 1000000),
               " ms");
 

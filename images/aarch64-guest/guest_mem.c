@@ -33,8 +33,10 @@
  * destroys the stage-2 tree (hv_mm_s2_destroy drops every mapping's
  * references and frees the tables), releases the RAM frames (freed at
  * once, their last reference gone) and, when no shared page is left to
- * the core, tears the domain down in libhv-mm. The port then flushes the
- * VMID from the TLBs.
+ * the core, tears the domain down in libhv-mm. The line it prints counts
+ * the frames back on the free lists: the pages and the tree's tables (the
+ * 8 KiB root, one level-2 and one level-3 table for a guest below 2 MiB).
+ * The port then flushes the VMID from the TLBs.
  */
 #include "guest_mem.h"
 #include <hv/console.h>
@@ -193,6 +195,7 @@ static void guest_mem_halted(void *ctx)
     struct guest_mem *m = ctx;
     struct hv_mm_flush flush = {0, 0};
     uint64_t before = hv_mm_domain_tot_pages(m->mm, &m->dom);
+    uint64_t free0 = hv_mm_free_frame_count(m->mm);
     unsigned int released = 0;
     int rc;
 
@@ -210,10 +213,11 @@ static void guest_mem_halted(void *ctx)
     if (m->shared_mfn == HV_MM_INVALID_FRAME)
         rc = rc == HV_OK ? hv_mm_domain_teardown(m->mm, &m->dom, &flush) : rc;
     hv_info("d%u: stage-2 destroyed (%s), %u pages released, tot_pages "
-            "%llu -> %llu",
+            "%llu -> %llu, %llu frames back to the allocator",
             (unsigned int)m->id, hv_strerror(rc), released,
             (unsigned long long)before,
-            (unsigned long long)hv_mm_domain_tot_pages(m->mm, &m->dom));
+            (unsigned long long)hv_mm_domain_tot_pages(m->mm, &m->dom),
+            (unsigned long long)(hv_mm_free_frame_count(m->mm) - free0));
 }
 
 const struct a64_guest_mem_ops guest_mem_ops = {
