@@ -114,6 +114,8 @@ int a64_guest_set_upcall(struct a64_guest *g, struct hv_vcpu_info *vi)
     g->vcpu_info = vi;
     g->time_mul = (uint32_t)scale;
     g->time_shift = (int8_t)shift;
+    g->time_refresh = a64_counter_freq() / 1000; /* 1 ms of ticks */
+    g->time_stamped = false;
     return HV_OK;
 }
 
@@ -121,19 +123,26 @@ int a64_guest_set_upcall(struct a64_guest *g, struct hv_vcpu_info *vi)
  * Xen's vcpu_time_info, for a guest that asks its shared_info for the
  * time: the counter the guest reads (CNTVCT_EL0, the hypervisor's counter
  * since boot) and the hypervisor's ns at the same instant, under a
- * version that is odd while the record changes. Refreshed before every
- * entry, so it is never older than the guest's last trap.
+ * version that is odd while the record changes. The guest extrapolates
+ * from the record with the counter, so it is refreshed only on an entry
+ * at least 1 ms after the last refresh (the guest may scribble on its
+ * record; only it reads it, and the hypervisor keeps its own stamp).
  */
 static void update_time(struct a64_guest *g)
 {
     struct hv_vcpu_time_info *t = &g->vcpu_info->time;
     uint64_t ticks;
-    uint32_t v = t->version;
+    uint32_t v;
 
-    __atomic_store_n(&t->version, v | 1, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
     isb();
     ticks = read_sysreg(cntpct_el0) - a64_counter_at_boot();
+    if (g->time_stamped && ticks - g->time_stamp < g->time_refresh)
+        return;
+    g->time_stamp = ticks;
+    g->time_stamped = true;
+    v = t->version;
+    __atomic_store_n(&t->version, v | 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     t->tsc_timestamp = ticks;
     t->system_time = a64_ticks_to_ns(ticks);
     t->tsc_to_system_mul = g->time_mul;

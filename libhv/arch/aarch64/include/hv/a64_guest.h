@@ -25,21 +25,25 @@
  * console_io(CONSOLEIO_write, len, IPA of buffer) (at most 256 bytes per
  * call, copied out through ops->copy_from), sched_op(yield | block),
  * set_timer_op(deadline in ns of the hypervisor's clock). Any other number
- * returns HV_ENOSYS. The guest reads the time from the virtual counter
- * (CNTVCT_EL0, with CNTVOFF_EL2 making it count from the hypervisor's
- * boot; CNTFRQ_EL0 gives the rate), as Xen ARM guests do; a guest with a
- * shared page (a64_guest_set_upcall) may instead ask its vcpu_info's
- * vcpu_time_info, which the port refreshes before every entry (Xen's
- * x86 PV record: system_time in ns and the counter value tsc_timestamp
- * at the same instant, ns = system_time + ((counter - tsc_timestamp)
- * << tsc_shift) * tsc_to_system_mul >> 32, a right shift when tsc_shift
- * is negative; version odd while it changes). Any other exception from the
- * guest -- a stage-2 abort, an undefined instruction, SMC -- prints the guest's
- * state (ESR, ELR, FAR, HPFAR), calls ops->halted() (the caller tears the
- * guest's memory down), flushes the VMID's TLB entries and halts that
- * vCPU through hv_fault_contain(); the rest runs on. Physical interrupts
- * while the guest runs are taken at EL2 (the scheduler preempts guests as
- * it does threads).
+ * returns HV_ENOSYS.
+ *
+ * Time. The guest reads the virtual counter (CNTVCT_EL0, with CNTVOFF_EL2
+ * making it count from the hypervisor's boot; CNTFRQ_EL0 gives the rate),
+ * as Xen ARM guests do. A guest with a shared page (a64_guest_set_upcall)
+ * may also ask its vcpu_info's vcpu_time_info, Xen's x86 PV record, which
+ * the port refreshes on entry at most once per millisecond: system_time
+ * (ns) and tsc_timestamp (the counter) taken at the same instant, so ns
+ * now = system_time + ((counter - tsc_timestamp) << tsc_shift) *
+ * tsc_to_system_mul >> 32 (a right shift when tsc_shift is negative); the
+ * version is odd while the record changes.
+ *
+ * Faults. Any other exception from the guest -- a stage-2 abort, an
+ * undefined instruction, SMC -- prints the guest's state (ESR, ELR, FAR,
+ * HPFAR), calls ops->halted() (the caller tears the guest's memory down),
+ * flushes the VMID's TLB entries and halts that vCPU through
+ * hv_fault_contain(); the rest runs on. Physical interrupts while the
+ * guest runs are taken at EL2 (the scheduler preempts guests as it does
+ * threads).
  *
  * Events. a64_guest_set_upcall() names the vCPU's vcpu_info, inside the
  * domain's shared_info page, which the caller maps into the guest (Xen's
@@ -104,6 +108,9 @@ struct a64_guest {
     uint64_t virqs;                 /* returns with the virtual IRQ raised */
     uint32_t time_mul;              /* vcpu_time_info's scale, ticks -> ns */
     int8_t time_shift;
+    bool time_stamped;     /* the record was written at least once */
+    uint64_t time_stamp;   /* counter ticks of the last refresh */
+    uint64_t time_refresh; /* refresh after this many ticks (1 ms) */
 };
 
 /*
