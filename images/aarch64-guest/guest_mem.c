@@ -10,8 +10,10 @@
  * only ever sees them through its stage-2 tree: hv_mm_s2_init() allocates
  * the 8 KiB root and hv_mm_s2_map() each page at IPA 0, 4K, ...
  * read/write/execute, taking a general and a WRITABLE type reference on
- * the frame. Frames are reached through the direct map, which on AArch64
- * is the identity map (boot_info.directmap = 0).
+ * the frame. Each page written is cleaned from the data cache and
+ * invalidated in the instruction cache, since the guest will execute it. Frames
+ * are reached through the direct map, which on AArch64 is the identity map
+ * (boot_info.directmap = 0).
  *
  * The shared_info page. The core gives each domain a shared_info page
  * from the hypervisor's own frames (owner HV_DOMID_XEN), and libhv-mm's
@@ -44,6 +46,27 @@
 static void *frame_va(uint64_t mfn)
 {
     return (void *)(uintptr_t)(mfn << HV_PAGE_SHIFT); /* identity map */
+}
+
+/*
+ * Make code just written to a frame visible to instruction fetch: clean
+ * each data-cache line to the point of unification, then invalidate the
+ * instruction cache over it (the caches of an Armv8 CPU are not coherent
+ * with each other unless CTR_EL0 says so). Line sizes from CTR_EL0.
+ */
+static void sync_icache(const void *p, size_t n)
+{
+    uint64_t ctr, dline, iline, a, end = (uint64_t)(uintptr_t)p + n;
+
+    __asm__ __volatile__("mrs %0, ctr_el0" : "=r"(ctr));
+    dline = 4ull << ((ctr >> 16) & 0xf);
+    iline = 4ull << (ctr & 0xf);
+    for (a = (uint64_t)(uintptr_t)p & ~(dline - 1); a < end; a += dline)
+        __asm__ __volatile__("dc cvau, %0" ::"r"(a) : "memory");
+    __asm__ __volatile__("dsb ish" ::: "memory");
+    for (a = (uint64_t)(uintptr_t)p & ~(iline - 1); a < end; a += iline)
+        __asm__ __volatile__("ic ivau, %0" ::"r"(a) : "memory");
+    __asm__ __volatile__("dsb ish\n\tisb" ::: "memory");
 }
 
 /* Undo a partial build: tree, frames, registration. */
@@ -95,6 +118,7 @@ int guest_mem_build(struct guest_mem *m, hv_domid_t id, size_t size,
             n = HV_MIN(image_size - off, (size_t)HV_PAGE_SIZE);
         hv_memcpy(p, (const uint8_t *)image + off, n);
         hv_memset(p + n, 0, HV_PAGE_SIZE - n);
+        sync_icache(p, HV_PAGE_SIZE);
         rc = hv_mm_s2_map(mm, &m->dom, off, mfn,
                           HV_MM_S2_READ | HV_MM_S2_WRITE | HV_MM_S2_EXEC,
                           &flush);
