@@ -5,10 +5,17 @@
  * refusals, then events from domain 12 (a hypervisor thread) over an
  * event channel, delivered as a virtual interrupt. Domain 11 runs
  * examples/guests/faulty.c, which reads outside its stage-2 map after
- * 300 ms and is HALTED while the rest runs on.
+ * 300 ms and is HALTED while the rest runs on; its memory is then
+ * returned to libhv-mm.
+ *
+ * Each guest's memory is built with libhv-mm before its vCPU starts
+ * (guest_mem.c): frames owned by the guest's domain, mapped by the
+ * stage-2 builder; domain 10's shared_info page too.
  */
 #include "../common/demo.h"
+#include "guest_mem.h"
 #include <hv/a64_guest.h>
+#include <hv/console.h>
 #include <hv/core_evtchn.h>
 #include <hv/debugger.h>
 #include <hv/hypercall.h>
@@ -21,7 +28,7 @@ extern const unsigned long guest_hello_bin_size, guest_faulty_bin_size;
 #define SHARED_IPA 0x10000u /* examples/guests/hello.c expects it there */
 
 static struct a64_guest guests[2];
-static uint8_t guest_ram[2][GUEST_RAM] HV_ALIGNED(4096);
+static struct guest_mem guest_mems[2];
 
 static hv_evtchn_port_t notifier_port; /* domain 12's end */
 
@@ -39,20 +46,33 @@ static const struct guest_cfg cfgs[2] = {
 static void guest_vcpu(struct hv_vcpu *self, void *arg)
 {
     const struct guest_cfg *c = arg;
-    int rc;
 
-    rc = a64_guest_init(&guests[c->index], c->index + 1, guest_ram[c->index],
-                        GUEST_RAM, c->image, *c->size);
-    if (rc == HV_OK && c->index == 0)
-        rc = a64_guest_map_shared(&guests[0], SHARED_IPA,
-                                  self->domain->shared_info, self->vcpu_info);
-    if (rc != HV_OK) {
-        demo_say("guest setup failed: %s\n", hv_strerror(rc));
-        return;
-    }
+    (void)self;
     demo_say("entering EL1 guest (%lu bytes, %u KiB of memory at IPA 0)\n",
              *c->size, GUEST_RAM / 1024);
     a64_guest_run(&guests[c->index]);
+}
+
+/* Domain `d`'s guest: memory through libhv-mm, then the port's state. */
+static int build_guest(const struct guest_cfg *c, struct hv_domain *d)
+{
+    struct guest_mem *m = &guest_mems[c->index];
+    int rc;
+
+    HV_STATIC_ASSERT(HV_MM_S2_IPA_BITS == A64_GUEST_IPA_BITS,
+                     "the port programs VTCR_EL2 for libhv-mm's layout");
+    rc =
+        guest_mem_build(m, d->id, GUEST_RAM, c->image, *c->size, c->index == 0);
+    if (rc == HV_OK && c->index == 0)
+        rc = guest_mem_share_info(m, d, SHARED_IPA);
+    if (rc == HV_OK)
+        rc = a64_guest_init(&guests[c->index], c->index + 1, guest_mem_root(m),
+                            GUEST_RAM, &guest_mem_ops, m);
+    if (rc == HV_OK && c->index == 0)
+        rc = a64_guest_set_upcall(&guests[0], d->vcpus[0]->vcpu_info);
+    if (rc != HV_OK)
+        hv_info("guest setup failed: %s", hv_strerror(rc));
+    return rc;
 }
 
 /* Sleep, taking (and ignoring) events to this domain meanwhile: a pending
@@ -107,6 +127,113 @@ static int connect_notifier(const char *policy, struct hv_domain *guest)
     return rc;
 }
 
+/*
+ * Every refusal of the guest set-up calls, checked at boot once both
+ * guests are built: each must return its error and change nothing (the
+ * scratch structures keep their bytes, the guests their pages, libhv-mm
+ * its free frames). Prints one line; a failure names the check.
+ */
+static struct a64_guest scratch_guest;
+static struct guest_mem scratch_mem;
+
+static unsigned int refusals, refusal_failures;
+
+static void expect_rc(const char *what, int rc, int want)
+{
+    refusals++;
+    if (rc != want) {
+        refusal_failures++;
+        hv_info("REFUSAL CHECK FAILED: %s returned %s, not %s", what,
+                hv_strerror(rc), hv_strerror(want));
+    }
+}
+
+static void check_refusals(struct hv_domain *d10, struct hv_domain *d11)
+{
+    static const struct a64_guest_mem_ops no_copy = {NULL, NULL};
+    struct guest_mem *m10 = &guest_mems[0], *m11 = &guest_mems[1];
+    struct hv_mm *mm = hv_core_mm();
+    uint64_t free0 = hv_mm_free_frame_count(mm);
+    uint64_t pages10 = hv_mm_domain_tot_pages(mm, &m10->dom);
+    uint64_t pages11 = hv_mm_domain_tot_pages(mm, &m11->dom);
+    uint64_t root = guest_mem_root(m11);
+    struct a64_guest *g = &scratch_guest;
+    uint8_t buf[16];
+    hv_mfn_t mfn;
+    bool same = true;
+
+    hv_memset(g, 0xa5, sizeof(*g));
+    expect_rc("init vmid 0",
+              a64_guest_init(g, 0, root, 4096, &guest_mem_ops, m11), HV_EINVAL);
+    expect_rc("init vmid 256",
+              a64_guest_init(g, 256, root, 4096, &guest_mem_ops, m11),
+              HV_EINVAL);
+    expect_rc("init root 4K-aligned",
+              a64_guest_init(g, 3, root + 4096, 4096, &guest_mem_ops, m11),
+              HV_EINVAL);
+    expect_rc("init root 0", a64_guest_init(g, 3, 0, 4096, &guest_mem_ops, m11),
+              HV_EINVAL);
+    expect_rc("init root >= 2^40",
+              a64_guest_init(g, 3, 1ull << 40, 4096, &guest_mem_ops, m11),
+              HV_EINVAL);
+    expect_rc("init sp misaligned",
+              a64_guest_init(g, 3, root, 4088, &guest_mem_ops, m11), HV_EINVAL);
+    expect_rc("init no ops", a64_guest_init(g, 3, root, 4096, NULL, m11),
+              HV_EINVAL);
+    expect_rc("init no copy_from",
+              a64_guest_init(g, 3, root, 4096, &no_copy, m11), HV_EINVAL);
+    expect_rc("set_upcall NULL", a64_guest_set_upcall(g, NULL), HV_EINVAL);
+    for (size_t i = 0; i < sizeof(*g); i++)
+        same &= ((const uint8_t *)g)[i] == 0xa5;
+    expect_rc("refused init left the guest as it was", same ? HV_OK : HV_EIO,
+              HV_OK);
+
+    expect_rc("build size 0",
+              guest_mem_build(&scratch_mem, 13, 0, NULL, 0, false), HV_EINVAL);
+    expect_rc("build size 4097",
+              guest_mem_build(&scratch_mem, 13, 4097, NULL, 0, false),
+              HV_EINVAL);
+    expect_rc("build 4 MiB",
+              guest_mem_build(&scratch_mem, 13, 4u << 20, NULL, 0, false),
+              HV_EINVAL);
+    expect_rc("build image > size",
+              guest_mem_build(&scratch_mem, 13, 4096, buf, 8192, false),
+              HV_EINVAL);
+    expect_rc("build domain 10 again",
+              guest_mem_build(&scratch_mem, 10, 4096, NULL, 0, false),
+              HV_EEXIST);
+    expect_rc("share twice", guest_mem_share_info(m10, d10, 0x20000),
+              HV_EINVAL);
+    expect_rc("share inside RAM", guest_mem_share_info(m11, d11, 0x8000),
+              HV_EINVAL);
+    expect_rc("share for another domain",
+              guest_mem_share_info(m11, d10, 0x20000), HV_EINVAL);
+    expect_rc("a page beyond the reservation",
+              hv_mm_alloc_domain_pages(mm, &m11->dom, 0, &mfn), HV_ENOMEM);
+    expect_rc("copy across the end of the map",
+              guest_mem_ops.copy_from(m10, buf, 0x10ff8, 16) ? HV_OK
+                                                             : HV_EFAULT,
+              HV_EFAULT);
+    expect_rc("copy at an IPA that wraps",
+              guest_mem_ops.copy_from(m10, buf, ~0ull - 7, 16) ? HV_OK
+                                                               : HV_EFAULT,
+              HV_EFAULT);
+    expect_rc("copy from RAM into the shared page (both mapped)",
+              guest_mem_ops.copy_from(m10, buf, 0xfff8, 16) ? HV_OK : HV_EFAULT,
+              HV_OK);
+    expect_rc("state unchanged",
+              hv_mm_free_frame_count(mm) == free0 &&
+                      hv_mm_domain_tot_pages(mm, &m10->dom) == pages10 &&
+                      hv_mm_domain_tot_pages(mm, &m11->dom) == pages11 &&
+                      guest_mem_root(m11) == root
+                  ? HV_OK
+                  : HV_EIO,
+              HV_OK);
+    hv_info("aarch64-guest: %u set-up refusals checked, %u failed; guests "
+            "and free frames unchanged",
+            refusals, refusal_failures);
+}
+
 static const struct hv_image_policy policies[] = {
     {"rr", &hv_sched_policy_rr},
 };
@@ -116,6 +243,8 @@ static int setup(const char *policy, const char *domains)
     static const char *const names[2] = {"guest", "guest-bad"};
     int rc = demo_hello_setup(policy, domains ? domains : "1");
 
+    struct hv_domain *gd[2] = {NULL, NULL};
+
     for (unsigned int i = 0; i < 2 && rc == HV_OK; i++) {
         struct hv_domain *d;
 
@@ -123,11 +252,17 @@ static int setup(const char *policy, const char *domains)
             continue;
         rc = demo_make_domain((hv_domid_t)(10 + i), names[i], policy,
                               guest_vcpu, (void *)&cfgs[i], &d);
+        if (rc == HV_OK)
+            rc = build_guest(&cfgs[i], d);
         if (rc == HV_OK && i == 0)
             rc = connect_notifier(policy, d);
         if (rc == HV_OK)
             rc = hv_vcpu_kick(d->vcpus[0]);
+        if (rc == HV_OK)
+            gd[i] = d;
     }
+    if (rc == HV_OK && gd[0] != NULL && gd[1] != NULL)
+        check_refusals(gd[0], gd[1]);
     hv_debugger_enable();
     return rc;
 }

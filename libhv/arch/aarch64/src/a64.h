@@ -121,7 +121,9 @@ bool a64_is_mapped_ram(uint64_t va, uint64_t len);
 
 void a64_psci_init(bool present);
 uint64_t a64_counter_at_boot(void); /* time.c: CNTPCT at the clock's zero */
-void a64_irq(void);                 /* traps.c: acknowledge and dispatch */
+uint64_t a64_counter_freq(void);    /* time.c: CNTFRQ (never 0) */
+uint64_t a64_ticks_to_ns(uint64_t ticks);
+void a64_irq(void);                      /* traps.c: acknowledge and dispatch */
 void a64_guest_trap(struct a64_regs *r); /* guest.c: slots 8-15 */
 extern unsigned int a64_timer_intid;     /* traps.c */
 void a64_backtrace(uint64_t fp);

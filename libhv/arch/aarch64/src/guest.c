@@ -3,15 +3,16 @@
  * contract): the stage-2 tables, entering the guest, and what happens when
  * it traps back to EL2.
  *
- * Stage 2. VTCR_EL2: 4 KiB granule, 39-bit IPA space starting at level 1
- * (T0SZ = 25, SL0 = 1), write-back table walks, inner shareable, 40-bit
- * output. Each guest has its own level-1, level-2 and level-3 table (the
- * first entry of each level leads to the next), mapping IPA [0, size) page
- * by page onto its backing memory: normal write-back memory (MemAttr
- * 0b1111), read/write (S2AP 0b11), executable, access flag set. VTTBR_EL2
- * = the level-1 table | VMID << 48, so the TLBs keep the guests apart.
- * HCR_EL2.VM turns stage 2 on for EL1&0 (EL2's own regime is not
- * affected); TSC traps SMC, so a guest cannot reach the PSCI firmware.
+ * Stage 2. The tables are the caller's (libhv-mm's builder in the images):
+ * the port only programs the layout they are built for -- VTCR_EL2 with a
+ * 4 KiB granule, 40-bit IPA space starting at level 1 over two
+ * concatenated tables (T0SZ = 24, SL0 = 1), write-back table walks, inner
+ * shareable, 40-bit output -- and VTTBR_EL2 = root | VMID << 48, so the
+ * TLBs keep the guests apart. HCR_EL2.VM turns stage 2 on for EL1&0
+ * (EL2's own regime is not affected); TSC traps SMC, so a guest cannot
+ * reach the PSCI firmware. Guest memory is read only through the caller's
+ * copy_from op, which walks the same tree, so the hypervisor sees exactly
+ * what the guest may see.
  *
  * Entering. a64_guest_run() builds an exception frame on the vCPU
  * thread's stack -- x0-x30 zero, ELR = IPA 0, SPSR = EL1h with DAIF
@@ -28,20 +29,22 @@
  * usual handler (the timer may switch threads from there). HVC #0xEA1 is a
  * hypercall (allow-listed: see the header); the guest's buffer for
  * console_io is copied out through its stage-2 view (bounds-checked
- * against its memory) into a buffer on this stack, and the core's
- * dispatch sees only that copy. Any other exception is a guest fault:
- * its state is printed and hv_fault_contain() halts the vCPU.
+ * page by page by the caller's op) into a buffer on this stack, and the
+ * core's dispatch sees only that copy. Any other exception is a guest
+ * fault: its state is printed, the caller releases the guest's memory
+ * (ops->halted), the VMID's TLB entries are invalidated and
+ * hv_fault_contain() halts the vCPU.
  */
 #include "a64.h"
 #include <hv/a64_guest.h>
 #include <hv/hypercall.h>
 
-#define S2_VALID  (1ull << 0)
-#define S2_TABLE  (1ull << 1) /* table (levels 1, 2) or page (level 3) */
-#define S2_MEM_WB (0xfull << 2)
-#define S2_AP_RW  (3ull << 6)
-#define S2_SH_IS  (3ull << 8)
-#define S2_AF     (1ull << 10)
+/* VTCR_EL2: T0SZ = 64 - 40, SL0 = 1 (level 1), IRGN0 = ORGN0 = write-back
+ * write-allocate, SH0 = inner shareable, TG0 = 4 KiB, PS = 40 bits, RES1. */
+#define VTCR_GUEST                                                       \
+    ((64ull - A64_GUEST_IPA_BITS) | 1ull << 6 | 1ull << 8 | 1ull << 10 | \
+     3ull << 12 | 0ull << 14 | 2ull << 16 | 1ull << 31)
+#define S2_ROOT_ALIGN (2u * HV_PAGE_SIZE)
 
 #define HCR_VM  (1ull << 0)
 #define HCR_VI  (1ull << 7)
@@ -71,28 +74,19 @@ HV_STATIC_ASSERT(offsetof(struct guest_frame, g) == A64_REGS_SIZE,
 
 void a64_guest_eret(struct a64_regs *frame); /* entry.S */
 
-int a64_guest_init(struct a64_guest *g, unsigned int vmid, void *ram,
-                   size_t size, const void *image, size_t image_size)
+int a64_guest_init(struct a64_guest *g, unsigned int vmid, uint64_t s2_root,
+                   uint64_t sp, const struct a64_guest_mem_ops *ops, void *ctx)
 {
-    uint64_t pa = (uint64_t)(uintptr_t)ram;
-
-    if (g == NULL || ram == NULL || vmid == 0 || vmid > 255 ||
-        (pa & (HV_PAGE_SIZE - 1)) || size == 0 || (size & (HV_PAGE_SIZE - 1)) ||
-        size > A64_GUEST_MAX_SIZE || image_size > size ||
-        (image_size > 0 && image == NULL) || !a64_is_mapped_ram(pa, size))
+    if (g == NULL || ops == NULL || ops->copy_from == NULL || vmid == 0 ||
+        vmid > 255 || s2_root == 0 || (s2_root & (S2_ROOT_ALIGN - 1)) ||
+        (s2_root >> A64_GUEST_IPA_BITS) != 0 || (sp & 15) ||
+        (sp >> A64_GUEST_IPA_BITS) != 0)
         return HV_EINVAL;
     hv_memset(g, 0, sizeof(*g));
-    hv_memset(ram, 0, size);
-    hv_memcpy(ram, image, image_size);
-    g->ram_pa = pa;
-    g->size = size;
-    g->s2_l1[0] = (uint64_t)(uintptr_t)g->s2_l2 | S2_VALID | S2_TABLE;
-    g->s2_l2[0] = (uint64_t)(uintptr_t)g->s2_l3 | S2_VALID | S2_TABLE;
-    for (size_t i = 0; i < size / HV_PAGE_SIZE; i++)
-        g->s2_l3[i] = (pa + i * HV_PAGE_SIZE) | S2_VALID | S2_TABLE |
-                      S2_MEM_WB | S2_AP_RW | S2_SH_IS | S2_AF;
-    g->vttbr = (uint64_t)(uintptr_t)g->s2_l1 | (uint64_t)vmid << 48;
-    g->sp_el1 = size;
+    g->vttbr = s2_root | (uint64_t)vmid << 48;
+    g->ops = ops;
+    g->ops_ctx = ctx;
+    g->sp_el1 = sp;
     g->elr_el1 = 0;
     g->spsr_el1 = SPSR_EL1H_MASKED;
     g->sctlr_el1 = SCTLR_EL1_RES1;
@@ -100,23 +94,61 @@ int a64_guest_init(struct a64_guest *g, unsigned int vmid, void *ram,
     return HV_OK;
 }
 
-int a64_guest_map_shared(struct a64_guest *g, uint64_t ipa, void *page,
-                         struct hv_vcpu_info *vi)
+int a64_guest_set_upcall(struct a64_guest *g, struct hv_vcpu_info *vi)
 {
-    uint64_t pa = (uint64_t)(uintptr_t)page;
-    uint64_t vpa = (uint64_t)(uintptr_t)vi;
+    /* ns per tick as mul * 2^shift / 2^32 (Xen's vcpu_time_info scale):
+     * 2^32 * 10^9 / f fits in 64 bits, then brought below 2^32. */
+    uint64_t scale = (1000000000ull << 32) / a64_counter_freq();
+    int shift = 0;
 
-    if (g == NULL || page == NULL || vi == NULL || (pa & (HV_PAGE_SIZE - 1)) ||
-        (ipa & (HV_PAGE_SIZE - 1)) || ipa < g->size ||
-        ipa >= A64_GUEST_MAX_SIZE || vpa < pa ||
-        vpa + sizeof(*vi) > pa + HV_PAGE_SIZE ||
-        !a64_is_mapped_ram(pa, HV_PAGE_SIZE))
+    if (g == NULL || vi == NULL)
         return HV_EINVAL;
-    g->s2_l3[ipa / HV_PAGE_SIZE] =
-        pa | S2_VALID | S2_TABLE | S2_MEM_WB | S2_AP_RW | S2_SH_IS | S2_AF;
+    while (scale > 0xffffffffull) {
+        scale >>= 1;
+        shift++;
+    }
+    while (scale < 0x80000000ull && shift > -31) {
+        scale <<= 1;
+        shift--;
+    }
     g->vcpu_info = vi;
-    dsb_sy();
+    g->time_mul = (uint32_t)scale;
+    g->time_shift = (int8_t)shift;
+    g->time_refresh = a64_counter_freq() / 1000; /* 1 ms of ticks */
+    g->time_stamped = false;
     return HV_OK;
+}
+
+/*
+ * Xen's vcpu_time_info, for a guest that asks its shared_info for the
+ * time: the counter the guest reads (CNTVCT_EL0, the hypervisor's counter
+ * since boot) and the hypervisor's ns at the same instant, under a
+ * version that is odd while the record changes. The guest extrapolates
+ * from the record with the counter, so it is refreshed only on an entry
+ * at least 1 ms after the last refresh (the guest may scribble on its
+ * record; only it reads it, and the hypervisor keeps its own stamp).
+ */
+static void update_time(struct a64_guest *g)
+{
+    struct hv_vcpu_time_info *t = &g->vcpu_info->time;
+    uint64_t ticks;
+    uint32_t v;
+
+    isb();
+    ticks = read_sysreg(cntpct_el0) - a64_counter_at_boot();
+    if (g->time_stamped && ticks - g->time_stamp < g->time_refresh)
+        return;
+    g->time_stamp = ticks;
+    g->time_stamped = true;
+    v = t->version;
+    __atomic_store_n(&t->version, v | 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    t->tsc_timestamp = ticks;
+    t->system_time = a64_ticks_to_ns(ticks);
+    t->tsc_to_system_mul = g->time_mul;
+    t->tsc_shift = g->time_shift;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&t->version, (v | 1) + 1, __ATOMIC_RELAXED);
 }
 
 static bool upcall_due(const struct a64_guest *g)
@@ -138,8 +170,9 @@ static void load_guest(struct a64_guest *g)
     } else {
         hcr &= ~HCR_VI;
     }
-    write_sysreg(vtcr_el2, 25ull | 1ull << 6 | 1ull << 8 | 1ull << 10 |
-                               3ull << 12 | 2ull << 16 | 1ull << 31);
+    if (g->vcpu_info != NULL)
+        update_time(g);
+    write_sysreg(vtcr_el2, VTCR_GUEST);
     write_sysreg(vttbr_el2, g->vttbr);
     write_sysreg(hcr_el2, hcr);
     write_sysreg(cntvoff_el2, a64_counter_at_boot());
@@ -186,16 +219,6 @@ void a64_guest_run(struct a64_guest *g)
         arch_halt();
 }
 
-/* Copy n bytes at guest IPA `ipa` through the stage-2 view (one range). */
-static bool copy_from_guest(const struct a64_guest *g, void *dst, uint64_t ipa,
-                            uint64_t n)
-{
-    if (ipa > g->size || n > g->size - ipa)
-        return false;
-    hv_memcpy(dst, (const void *)(uintptr_t)(g->ram_pa + ipa), n);
-    return true;
-}
-
 static long hypercall(struct a64_guest *g, struct a64_regs *r)
 {
     uint64_t nr = r->x[16];
@@ -208,7 +231,10 @@ static long hypercall(struct a64_guest *g, struct a64_regs *r)
     case HC_console_io:
         if (r->x[0] != CONSOLEIO_write)
             return HV_ENOSYS;
-        if (r->x[1] > sizeof(buf) || !copy_from_guest(g, buf, r->x[2], r->x[1]))
+        if (r->x[1] > sizeof(buf))
+            return HV_EFAULT;
+        if (r->x[1] > 0 &&
+            !g->ops->copy_from(g->ops_ctx, buf, r->x[2], (size_t)r->x[1]))
             return HV_EFAULT;
         return hv_hypercall6(HC_console_io, CONSOLEIO_write, r->x[1],
                              (uint64_t)(uintptr_t)buf, 0, 0, 0);
@@ -243,6 +269,13 @@ static void guest_fault(struct a64_guest *g, struct a64_regs *r)
                 : ec == 0x20 ? ": stage-2 instruction abort"
                              : "",
                 (unsigned long)r->elr, (unsigned long)r->far);
+    if (g->ops->halted != NULL)
+        g->ops->halted(g->ops_ctx);
+    /* VTTBR_EL2 still holds this guest's VMID: drop all it left in the
+     * TLBs before its frames and tables are reused. */
+    __asm__ __volatile__("dsb ishst\n\ttlbi vmalls12e1is\n\tdsb ish\n\tisb" ::
+                             : "memory");
+    g->vttbr = 0;
     hv_fault_contain(what);
     hv_panic("%s", what);
 }

@@ -49,12 +49,19 @@ uint64_t a64_counter_at_boot(void)
     return boot_count;
 }
 
+uint64_t a64_counter_freq(void)
+{
+    return freq;
+}
+
+uint64_t a64_ticks_to_ns(uint64_t t)
+{
+    return (t / freq) * 1000000000ull + (t % freq) * 1000000000ull / freq;
+}
+
 hv_time_t arch_time_now(void)
 {
-    uint64_t t = counter() - boot_count;
-
-    return (hv_time_t)((t / freq) * 1000000000ull +
-                       (t % freq) * 1000000000ull / freq);
+    return (hv_time_t)a64_ticks_to_ns(counter() - boot_count);
 }
 
 void arch_timer_set(hv_time_t deadline)
