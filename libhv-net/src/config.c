@@ -49,14 +49,7 @@ static void refresh(struct hv_vsw *sw)
         if (!port->up)
             continue;
         sw->up_mask |= 1ull << p;
-        port->dir_rule_count[0] = port->dir_rule_count[1] = 0;
-        for (uint32_t i = 0; i < port->rule_count; i++) {
-            for (unsigned int d = 0; d < 2; d++)
-                if (port->rules[i].dir & (1u << d))
-                    port->dir_rules[d][port->dir_rule_count[d]++] = (uint8_t)i;
-        }
-        port->has_in_rules = port->dir_rule_count[0] != 0;
-        port->has_out_rules = port->dir_rule_count[1] != 0;
+        vsw_rules_compile(port);
         /* a default of DROP must be applied even with no rules */
         if (port->cfg.default_action != HV_VSW_ACCEPT)
             port->has_in_rules = port->has_out_rules = true;

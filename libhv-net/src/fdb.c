@@ -22,10 +22,7 @@
 
 static uint32_t fdb_hash(const uint8_t *mac, uint16_t vid)
 {
-    uint64_t k = (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
-                 (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 |
-                 (uint64_t)mac[4] << 8 | mac[5];
-    k ^= (uint64_t)vid << 48;
+    uint64_t k = net_mac_key(mac) ^ (uint64_t)vid << 48;
     k *= 0x9e3779b97f4a7c15ull;
     return (uint32_t)(k >> 32) & (FDB_BUCKETS - 1);
 }

@@ -44,21 +44,21 @@ uint16_t hv_vsw_csum_partial(const void *data, size_t len, uint32_t sum)
 }
 
 /*
- * Folded sum of an IPv4 header. The ones-complement sum of big-endian
- * 16-bit words is the high bytes summed, shifted, plus the low bytes
- * summed: two independent chains of byte adds, no loop-carried shifts.
+ * Folded sum of an IPv4 header: the fixed 20 bytes as five big-endian
+ * 32-bit words added into 64 bits (a ones-complement sum may be taken in
+ * any word size and folded afterwards, RFC 1071 section 2), options, if
+ * any, by the generic routine.
  */
 static uint16_t ipv4_hdr_sum(const uint8_t *p, size_t ihl)
 {
-    uint32_t hi = (uint32_t)p[0] + p[2] + p[4] + p[6] + p[8] + p[10] + p[12] +
-                  p[14] + p[16] + p[18];
-    uint32_t lo = (uint32_t)p[1] + p[3] + p[5] + p[7] + p[9] + p[11] + p[13] +
-                  p[15] + p[17] + p[19];
-    uint32_t s = (hi << 8) + lo;
+    uint64_t s = (uint64_t)net_get32(p) + net_get32(p + 4) + net_get32(p + 8) +
+                 net_get32(p + 12) + net_get32(p + 16);
+    s = (s & 0xffffffffu) + (s >> 32);
+    s = (s & 0xffffu) + (s >> 16);
+    s = (s & 0xffffu) + (s >> 16);
+    s = (s & 0xffffu) + (s >> 16);
     if (ihl > 20)
-        return hv_vsw_csum_partial(p + 20, ihl - 20, s);
-    s = (s & 0xffffu) + (s >> 16);
-    s = (s & 0xffffu) + (s >> 16);
+        return hv_vsw_csum_partial(p + 20, ihl - 20, (uint32_t)s);
     return (uint16_t)s;
 }
 

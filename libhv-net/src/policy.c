@@ -94,15 +94,80 @@ static bool rule_matches(const struct hv_vsw_rule *r, unsigned int need,
     return true;
 }
 
+/*
+ * What a rule can do with a frame of class `cls`, decided once when the
+ * table changes: VSW_CLS_NEVER (some field it restricts cannot match any
+ * frame of the class: another protocol, another Ethernet type, ports or
+ * IPv4 fields on a frame without them), VSW_CLS_ALWAYS (every field it
+ * restricts is fixed by the class and matches), or VSW_CLS_CHECK (the
+ * full match has to be run on each frame).
+ */
+enum { VSW_CLS_NEVER, VSW_CLS_ALWAYS, VSW_CLS_CHECK };
+
+static int rule_vs_class(const struct hv_vsw_rule *r, unsigned int need,
+                         unsigned int cls)
+{
+    if (cls == VSW_CLASS_OTHER) {
+        if (need != 0)
+            return VSW_CLS_NEVER;
+        return r->ethertype == 0 ? VSW_CLS_ALWAYS : VSW_CLS_CHECK;
+    }
+    if (r->ethertype != 0 && r->ethertype != HV_VSW_ETHERTYPE_IP)
+        return VSW_CLS_NEVER;
+    bool check = r->src_lo != 0 || r->src_hi != 0xffffffffu || r->dst_lo != 0 ||
+                 r->dst_hi != 0xffffffffu;
+    if (cls == VSW_CLASS_IPV4) {
+        if (need & VSW_NEED_PORTS)
+            return VSW_CLS_NEVER;
+        check = check || r->ip_proto != 0;
+    } else {
+        unsigned int proto =
+            cls == VSW_CLASS_TCP ? HV_VSW_IPPROTO_TCP : HV_VSW_IPPROTO_UDP;
+        if (r->ip_proto != 0 && r->ip_proto != proto)
+            return VSW_CLS_NEVER;
+        check = check || (need & VSW_NEED_PORTS) != 0;
+    }
+    return check ? VSW_CLS_CHECK : VSW_CLS_ALWAYS;
+}
+
+void vsw_rules_compile(struct hv_vsw_port *p)
+{
+    for (unsigned int d = 0; d < 2; d++) {
+        for (unsigned int c = 0; c < HV_VSW_RULE_CLASSES; c++) {
+            unsigned int n = 0;
+            for (uint32_t i = 0; i < p->rule_count; i++) {
+                if (!(p->rules[i].dir & (1u << d)))
+                    continue;
+                int v = rule_vs_class(&p->rules[i], p->rule_need[i], c);
+                if (v == VSW_CLS_NEVER)
+                    continue;
+                p->cls_rules[d][c][n++] =
+                    (uint8_t)(i | (v == VSW_CLS_ALWAYS ? VSW_RULE_ALWAYS : 0));
+            }
+            p->cls_count[d][c] = (uint8_t)n;
+        }
+    }
+    bool any_in = false, any_out = false;
+    for (uint32_t i = 0; i < p->rule_count; i++) {
+        any_in = any_in || (p->rules[i].dir & HV_VSW_DIR_IN) != 0;
+        any_out = any_out || (p->rules[i].dir & HV_VSW_DIR_OUT) != 0;
+    }
+    p->has_in_rules = any_in;
+    p->has_out_rules = any_out;
+}
+
 enum hv_vsw_action vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
-                                  const struct hv_vsw_hdr *h,
+                                  const struct hv_vsw_hdr *h, unsigned int cls,
                                   uint16_t *redirect)
 {
     unsigned int d = dir == HV_VSW_DIR_IN ? 0 : 1;
-    for (unsigned int k = 0; k < p->dir_rule_count[d]; k++) {
-        unsigned int i = p->dir_rules[d][k];
+    const uint8_t *list = p->cls_rules[d][cls];
+    unsigned int n = p->cls_count[d][cls];
+    for (unsigned int k = 0; k < n; k++) {
+        unsigned int i = list[k] & (VSW_RULE_ALWAYS - 1);
         struct hv_vsw_rule *r = &p->rules[i];
-        if (!rule_matches(r, p->rule_need[i], h))
+        if (!(list[k] & VSW_RULE_ALWAYS) &&
+            !rule_matches(r, p->rule_need[i], h))
             continue;
         r->hits++;
         if (r->action == HV_VSW_COUNT)

@@ -149,7 +149,7 @@ static uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
 
 /* Egress rules of each destination; drops count on the egress port. */
 static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
-                             const struct hv_vsw_hdr *h)
+                             const struct hv_vsw_hdr *h, unsigned int cls)
 {
     uint64_t m = mask;
     while (m) {
@@ -159,7 +159,8 @@ static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
         if (!port->has_out_rules)
             continue;
         uint16_t unused;
-        enum hv_vsw_action a = vsw_rules_eval(port, HV_VSW_DIR_OUT, h, &unused);
+        enum hv_vsw_action a =
+            vsw_rules_eval(port, HV_VSW_DIR_OUT, h, cls, &unused);
         if (a == HV_VSW_DROP) {
             drop(port, HV_VSW_DROP_RULE);
             mask &= ~(1ull << p);
@@ -191,10 +192,15 @@ static bool uplink_source_ok(const struct hv_vsw *sw, unsigned int in_port,
     return true;
 }
 
+/* What one burst remembers from frame to frame. */
+struct burst_cache {
+    uint64_t learned; /* MAC | VID << 48 learned last, or ~0 */
+};
+
 /* Decide one frame; returns its destination mask (0 = dropped). */
 static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
                        struct hv_vsw_pkt *pkt, hv_time_t now,
-                       struct hv_vsw_scratch *sc)
+                       struct hv_vsw_scratch *sc, struct burst_cache *bc)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
     struct hv_vsw_hdr h;
@@ -230,8 +236,10 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         goto out_drop;
     }
     uint16_t redirect = HV_VSW_MAX_PORTS;
+    unsigned int cls = vsw_rule_class(&h);
     if (ip->has_in_rules) {
-        enum hv_vsw_action a = vsw_rules_eval(ip, HV_VSW_DIR_IN, &h, &redirect);
+        enum hv_vsw_action a =
+            vsw_rules_eval(ip, HV_VSW_DIR_IN, &h, cls, &redirect);
         if (a == HV_VSW_DROP) {
             why = HV_VSW_DROP_RULE;
             goto out_drop;
@@ -239,7 +247,14 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         if (a != HV_VSW_REDIRECT)
             redirect = HV_VSW_MAX_PORTS;
     }
-    vsw_fdb_learn(sw, f + 6, vid, (uint16_t)in_port, now);
+    /* Learning the (source, VLAN) the previous frame of this burst
+     * learned would change nothing: same port, same time, already the
+     * newest entry. */
+    uint64_t src_key = net_mac_key(f + 6) | (uint64_t)vid << 48;
+    if (src_key != bc->learned) {
+        vsw_fdb_learn(sw, f + 6, vid, (uint16_t)in_port, now);
+        bc->learned = src_key;
+    }
     ip->stats.in_frames++;
     ip->stats.in_bytes += pkt->len;
     sc->vid = vid;
@@ -274,7 +289,7 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         why = HV_VSW_DROP_NO_DEST;
         goto out_drop;
     }
-    return egress_rules(sw, mask, &h);
+    return egress_rules(sw, mask, &h, cls);
 
 out_drop:
     drop(ip, why);
@@ -310,12 +325,15 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     uint32_t worst = hv_word_weight(sw->up_mask);
     uint32_t used = 0;
     unsigned int n;
+    struct burst_cache bc = {.learned = ~0ull};
     for (n = 0; n < count; n++) {
         if (b->out_cap - used < worst)
             break;
         struct hv_vsw_scratch *sc = &sw->scratch[n];
-        sc->mask = decide(sw, in_port, &pkts[n], now, sc);
-        used += hv_word_weight(sc->mask);
+        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, &bc);
+        sc->mask = m;
+        /* mostly one destination: skip the population count */
+        used += (m & (m - 1)) == 0 ? (m != 0) : hv_word_weight(m);
     }
     b->consumed = (uint16_t)n;
     b->out_count = used;

@@ -37,8 +37,29 @@ static inline bool vsw_port_in_vlan(const struct hv_vsw_port *p, uint16_t vid)
         return true;
     return (p->vlans[vid >> 6] >> (vid & 63)) & 1u;
 }
+
+/* Frame classes for rule evaluation (HV_VSW_RULE_CLASSES of them). */
+enum {
+    VSW_CLASS_OTHER = 0, /* not IPv4 (ARP included) */
+    VSW_CLASS_IPV4,      /* IPv4 without decoded ports */
+    VSW_CLASS_TCP,       /* IPv4 TCP with ports */
+    VSW_CLASS_UDP,       /* IPv4 UDP with ports */
+};
+#define VSW_RULE_ALWAYS 0x80u /* cls_rules entry: no per-frame check */
+
+static inline unsigned int vsw_rule_class(const struct hv_vsw_hdr *h)
+{
+    if (h->l3_kind != HV_VSW_L3_IPV4)
+        return VSW_CLASS_OTHER;
+    if (!h->has_ports)
+        return VSW_CLASS_IPV4;
+    return h->ip_proto == HV_VSW_IPPROTO_TCP ? VSW_CLASS_TCP : VSW_CLASS_UDP;
+}
+
+/* Rebuild a port's per-class rule lists and has_in/out_rules. */
+void vsw_rules_compile(struct hv_vsw_port *p);
 enum hv_vsw_action vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
-                                  const struct hv_vsw_hdr *h,
+                                  const struct hv_vsw_hdr *h, unsigned int cls,
                                   uint16_t *redirect);
 
 /* reply.c: ARP responder (answering in the frame's VLAN `vid`) and DHCP

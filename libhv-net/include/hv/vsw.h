@@ -171,7 +171,8 @@ struct hv_vsw_fdb_entry {
     hv_time_t seen;
 };
 
-#define HV_VSW_NIL 0xffffffffu
+#define HV_VSW_NIL          0xffffffffu
+#define HV_VSW_RULE_CLASSES 4u /* non-IPv4, IPv4 other, TCP, UDP */
 
 struct hv_vsw_port {
     bool up;
@@ -179,9 +180,11 @@ struct hv_vsw_port {
     uint64_t vlans[64]; /* trunk: allowed VIDs, one bit each */
     struct hv_vsw_rule rules[HV_VSW_RULES_MAX];
     uint32_t rule_count;
-    uint8_t rule_need[HV_VSW_RULES_MAX];    /* what each rule inspects */
-    uint8_t dir_rules[2][HV_VSW_RULES_MAX]; /* [IN/OUT]: rule indexes */
-    uint8_t dir_rule_count[2];
+    uint8_t rule_need[HV_VSW_RULES_MAX]; /* what each rule inspects */
+    /* [IN/OUT][frame class]: the rules that can match a frame of that
+     * class, in order; bit 7 set = matches every frame of the class */
+    uint8_t cls_rules[2][HV_VSW_RULE_CLASSES][HV_VSW_RULES_MAX];
+    uint8_t cls_count[2][HV_VSW_RULE_CLASSES];
     bool has_in_rules, has_out_rules;
     hv_time_t storm_tat;        /* rate limiter: theoretical arrival */
     hv_time_t storm_interval;   /* ns per admitted group frame */
