@@ -183,6 +183,7 @@ int hv_vsw_rule_add(struct hv_vsw *sw, unsigned int port,
         return HV_ENOSPC;
     p->rules[p->rule_count] = *r;
     p->rules[p->rule_count].hits = 0;
+    p->rule_hits[p->rule_count] = 0;
     p->rule_need[p->rule_count] = (uint8_t)vsw_rule_needs(r);
     p->rule_count++;
     refresh(sw);
@@ -207,7 +208,7 @@ int hv_vsw_rule_hits(const struct hv_vsw *sw, unsigned int port,
         return rc;
     if (index >= sw->ports[port].rule_count)
         return HV_ENOENT;
-    *hits = sw->ports[port].rules[index].hits;
+    *hits = sw->ports[port].rule_hits[index];
     return HV_OK;
 }
 

@@ -17,44 +17,7 @@
  * test is a couple of integer compares, so a linear scan is the fastest
  * structure there is at this size.
  */
-#include "vsw_impl.h"
-
-static bool port_has_ip(const struct hv_vsw_port *p, uint32_t ip)
-{
-    for (unsigned int i = 0; i < p->cfg.ipv4_count; i++)
-        if (p->cfg.ipv4[i] == ip)
-            return true;
-    return false;
-}
-
-bool vsw_spoof_check(const struct hv_vsw_port *p, const uint8_t *f,
-                     const struct hv_vsw_hdr *h, enum hv_vsw_drop *why)
-{
-    if (!net_mac_eq(f + 6, p->cfg.mac.b)) {
-        *why = HV_VSW_DROP_SPOOF_MAC;
-        return false;
-    }
-    if (h->l3_kind == HV_VSW_L3_IPV4) {
-        if (port_has_ip(p, h->src_ip))
-            return true;
-        if (h->src_ip == 0 && h->has_ports &&
-            h->ip_proto == HV_VSW_IPPROTO_UDP &&
-            h->sport == HV_VSW_BOOTPC_PORT && h->dport == HV_VSW_BOOTPS_PORT &&
-            h->dst_ip == 0xffffffffu)
-            return true;
-        *why = HV_VSW_DROP_SPOOF_IP;
-        return false;
-    }
-    if (h->l3_kind == HV_VSW_L3_ARP) {
-        const uint8_t *sha = f + h->l3 + 8;
-        if (!net_mac_eq(sha, p->cfg.mac.b) ||
-            (h->src_ip != 0 && !port_has_ip(p, h->src_ip))) {
-            *why = HV_VSW_DROP_SPOOF_ARP;
-            return false;
-        }
-    }
-    return true;
-}
+#include "policy.h"
 
 unsigned int vsw_rule_needs(const struct hv_vsw_rule *r)
 {
@@ -66,32 +29,6 @@ unsigned int vsw_rule_needs(const struct hv_vsw_rule *r)
         r->dport_hi != 0xffff)
         need |= VSW_NEED_IP | VSW_NEED_PORTS;
     return need;
-}
-
-static bool rule_matches(const struct hv_vsw_rule *r, unsigned int need,
-                         const struct hv_vsw_hdr *h)
-{
-    if (r->ethertype != 0 && r->ethertype != h->ethertype)
-        return false;
-    if (need == 0)
-        return true;
-    if (h->l3_kind != HV_VSW_L3_IPV4)
-        return false;
-    if (r->ip_proto != 0 && r->ip_proto != h->ip_proto)
-        return false;
-    if (h->src_ip < r->src_lo || h->src_ip > r->src_hi)
-        return false;
-    if (h->dst_ip < r->dst_lo || h->dst_ip > r->dst_hi)
-        return false;
-    if (need & VSW_NEED_PORTS) {
-        if (!h->has_ports)
-            return false;
-        if (h->sport < r->sport_lo || h->sport > r->sport_hi)
-            return false;
-        if (h->dport < r->dport_lo || h->dport > r->dport_hi)
-            return false;
-    }
-    return true;
 }
 
 /*
@@ -142,7 +79,8 @@ void vsw_rules_compile(struct hv_vsw_port *p)
                 if (v == VSW_CLS_NEVER)
                     continue;
                 p->cls_rules[d][c][n++] =
-                    (uint8_t)(i | (v == VSW_CLS_ALWAYS ? VSW_RULE_ALWAYS : 0));
+                    (uint16_t)(i | (v == VSW_CLS_ALWAYS ? VSW_RULE_ALWAYS : 0) |
+                               (unsigned int)p->rules[i].action << 8);
             }
             p->cls_count[d][c] = (uint8_t)n;
         }
@@ -154,27 +92,4 @@ void vsw_rules_compile(struct hv_vsw_port *p)
     }
     p->has_in_rules = any_in;
     p->has_out_rules = any_out;
-}
-
-enum hv_vsw_action vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
-                                  const struct hv_vsw_hdr *h, unsigned int cls,
-                                  uint16_t *redirect)
-{
-    unsigned int d = dir == HV_VSW_DIR_IN ? 0 : 1;
-    const uint8_t *list = p->cls_rules[d][cls];
-    unsigned int n = p->cls_count[d][cls];
-    for (unsigned int k = 0; k < n; k++) {
-        unsigned int i = list[k] & (VSW_RULE_ALWAYS - 1);
-        struct hv_vsw_rule *r = &p->rules[i];
-        if (!(list[k] & VSW_RULE_ALWAYS) &&
-            !rule_matches(r, p->rule_need[i], h))
-            continue;
-        r->hits++;
-        if (r->action == HV_VSW_COUNT)
-            continue;
-        if (r->action == HV_VSW_REDIRECT)
-            *redirect = r->redirect_port;
-        return (enum hv_vsw_action)r->action;
-    }
-    return (enum hv_vsw_action)p->cfg.default_action;
 }

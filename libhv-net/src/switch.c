@@ -32,7 +32,8 @@
  * effect, so a short array gives documented partial progress: the first
  * `consumed` frames are done, the rest untouched.
  */
-#include "vsw_impl.h"
+#include "parse.h"
+#include "policy.h"
 
 static void drop(struct hv_vsw_port *p, enum hv_vsw_drop why)
 {
@@ -215,10 +216,10 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     if (ip->mirror)
         (void)hv_vsw_pcap_record(ip->mirror, now, pkt->data, pkt->len);
     uint8_t *f = pkt->data;
-    if (hv_vsw_parse(f, pkt->len, &h, &why) < 0)
+    if (vsw_parse(f, pkt->len, &h, &why) < 0)
         goto out_drop;
-    if (hv_vsw_mac_is_group(f + 6) ||
-        (f[6] | f[7] | f[8] | f[9] | f[10] | f[11]) == 0) {
+    uint64_t src_mac = net_mac_key(f + 6);
+    if (hv_vsw_mac_is_group(f + 6) || src_mac == 0) {
         why = HV_VSW_DROP_BAD_SRC;
         goto out_drop;
     }
@@ -250,7 +251,7 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     /* Learning the (source, VLAN) the previous frame of this burst
      * learned would change nothing: same port, same time, already the
      * newest entry. */
-    uint64_t src_key = net_mac_key(f + 6) | (uint64_t)vid << 48;
+    uint64_t src_key = src_mac | (uint64_t)vid << 48;
     if (src_key != bc->learned) {
         vsw_fdb_learn(sw, f + 6, vid, (uint16_t)in_port, now);
         bc->learned = src_key;
@@ -296,13 +297,24 @@ out_drop:
     return 0;
 }
 
+static inline size_t out_len(const struct hv_vsw_pkt *pkts,
+                             const struct hv_vsw_out *o)
+{
+    size_t len = pkts[o->pkt].len;
+    if (o->tag_in && !o->tag_out)
+        len -= HV_VSW_VLAN_HLEN;
+    else if (!o->tag_in && o->tag_out)
+        len += HV_VSW_VLAN_HLEN;
+    return len;
+}
+
 static void deliver(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
                     struct hv_vsw_out *o, hv_time_t now)
 {
     struct hv_vsw_port *p = &sw->ports[o->port];
     o->tag_out = p->cfg.vlan_mode == HV_VSW_VLAN_TRUNK && o->vid != p->cfg.pvid;
     p->stats.out_frames++;
-    p->stats.out_bytes += hv_vsw_out_len(pkts, o);
+    p->stats.out_bytes += out_len(pkts, o);
     if (p->mirror) {
         hv_ssize_t n =
             hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
@@ -348,12 +360,14 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
         }
     }
     uint32_t at = 0;
-    for (unsigned int p = 0; p < HV_VSW_MAX_PORTS; p++) {
+    unsigned int top = sw->up_mask ? hv_word_fls(sw->up_mask) + 1 : 0;
+    for (unsigned int p = 0; p < top; p++) {
         b->port_first[p] = at;
         at += cnt[p];
         cnt[p] = b->port_first[p];
     }
-    b->port_first[HV_VSW_MAX_PORTS] = at;
+    for (unsigned int p = top; p <= HV_VSW_MAX_PORTS; p++)
+        b->port_first[p] = at;
     for (unsigned int i = 0; i < n; i++) {
         uint64_t m = sw->scratch[i].mask;
         while (m) {
@@ -372,12 +386,7 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
 
 size_t hv_vsw_out_len(const struct hv_vsw_pkt *pkts, const struct hv_vsw_out *o)
 {
-    size_t len = pkts[o->pkt].len;
-    if (o->tag_in && !o->tag_out)
-        len -= HV_VSW_VLAN_HLEN;
-    else if (!o->tag_in && o->tag_out)
-        len += HV_VSW_VLAN_HLEN;
-    return len;
+    return out_len(pkts, o);
 }
 
 hv_ssize_t hv_vsw_out_copy(const struct hv_vsw_pkt *pkts,

@@ -84,7 +84,7 @@ struct hv_vsw_rule {
     uint8_t action; /* enum hv_vsw_action */
     uint8_t pad_;
     uint16_t redirect_port; /* HV_VSW_REDIRECT: the destination port */
-    uint64_t hits;          /* frames matched; maintained by the switch */
+    uint64_t hits;          /* ignored: see hv_vsw_rule_hits() */
 };
 
 struct hv_vsw_port_config {
@@ -180,10 +180,12 @@ struct hv_vsw_port {
     uint64_t vlans[64]; /* trunk: allowed VIDs, one bit each */
     struct hv_vsw_rule rules[HV_VSW_RULES_MAX];
     uint32_t rule_count;
-    uint8_t rule_need[HV_VSW_RULES_MAX]; /* what each rule inspects */
+    uint8_t rule_need[HV_VSW_RULES_MAX];  /* what each rule inspects */
+    uint64_t rule_hits[HV_VSW_RULES_MAX]; /* hit counter of each rule */
     /* [IN/OUT][frame class]: the rules that can match a frame of that
-     * class, in order; bit 7 set = matches every frame of the class */
-    uint8_t cls_rules[2][HV_VSW_RULE_CLASSES][HV_VSW_RULES_MAX];
+     * class, in order: index | 0x80 if it matches every frame of the
+     * class | action << 8 */
+    uint16_t cls_rules[2][HV_VSW_RULE_CLASSES][HV_VSW_RULES_MAX];
     uint8_t cls_count[2][HV_VSW_RULE_CLASSES];
     bool has_in_rules, has_out_rules;
     hv_time_t storm_tat;        /* rate limiter: theoretical arrival */
