@@ -17,7 +17,7 @@
  * never allocates. Replies the switch makes itself (ARP, DHCP) are written
  * over the request in its own buffer and delivered back to the port.
  *
- * Memory: struct hv_vsw is caller-owned (about 200 KiB; allocate it
+ * Memory: struct hv_vsw is caller-owned (about 290 KiB; allocate it
  * statically or on the heap, not on a small stack). No global state.
  * Thread-safety: none inside; callers serialise all calls on one switch
  * (one switch per CPU, or a lock around it).
@@ -84,7 +84,7 @@ struct hv_vsw_rule {
     uint8_t action; /* enum hv_vsw_action */
     uint8_t pad_;
     uint16_t redirect_port; /* HV_VSW_REDIRECT: the destination port */
-    uint64_t hits;          /* ignored: see hv_vsw_rule_hits() */
+    uint64_t hits;          /* not used: see hv_vsw_rule_hits() */
 };
 
 struct hv_vsw_port_config {
