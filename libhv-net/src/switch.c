@@ -13,6 +13,12 @@
  * switch reorder its segments), and updates the egress counters and
  * mirrors.
  *
+ * Per-frame work is kept to what the frame itself needs: the parser,
+ * anti-spoofing and the rule walk are inlined here, MAC addresses compare
+ * as integers, and learning is skipped when the previous frame of the
+ * burst learned the same (source MAC, VLAN): from the same port at the
+ * same time, that entry is already exact and the newest.
+ *
  * Destination rules, in order:
  *   1. a REDIRECT rule sends the frame to its port only;
  *   2. a group destination MAC floods the frame's VLAN;
