@@ -32,10 +32,23 @@ static inline void net_put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+/*
+ * A MAC address as a 48-bit integer, in an order private to the switch
+ * (for equality and hashing only). Written as byte loads that compilers
+ * merge into one 32-bit and one 16-bit load where unaligned loads are
+ * allowed (x86_64, hosted AArch64); with -mstrict-align they stay bytes.
+ */
+static inline uint64_t net_mac_key(const uint8_t *p)
+{
+    uint32_t lo = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                  (uint32_t)p[3] << 24;
+    uint32_t hi = (uint32_t)p[4] | (uint32_t)p[5] << 8;
+    return (uint64_t)hi << 32 | lo;
+}
+
 static inline bool net_mac_eq(const uint8_t *a, const uint8_t *b)
 {
-    return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] &&
-           a[4] == b[4] && a[5] == b[5];
+    return net_mac_key(a) == net_mac_key(b);
 }
 
 static inline void net_mac_copy(uint8_t *dst, const uint8_t *src)

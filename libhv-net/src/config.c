@@ -49,14 +49,7 @@ static void refresh(struct hv_vsw *sw)
         if (!port->up)
             continue;
         sw->up_mask |= 1ull << p;
-        port->dir_rule_count[0] = port->dir_rule_count[1] = 0;
-        for (uint32_t i = 0; i < port->rule_count; i++) {
-            for (unsigned int d = 0; d < 2; d++)
-                if (port->rules[i].dir & (1u << d))
-                    port->dir_rules[d][port->dir_rule_count[d]++] = (uint8_t)i;
-        }
-        port->has_in_rules = port->dir_rule_count[0] != 0;
-        port->has_out_rules = port->dir_rule_count[1] != 0;
+        vsw_rules_compile(port);
         /* a default of DROP must be applied even with no rules */
         if (port->cfg.default_action != HV_VSW_ACCEPT)
             port->has_in_rules = port->has_out_rules = true;
@@ -190,6 +183,7 @@ int hv_vsw_rule_add(struct hv_vsw *sw, unsigned int port,
         return HV_ENOSPC;
     p->rules[p->rule_count] = *r;
     p->rules[p->rule_count].hits = 0;
+    p->rule_hits[p->rule_count] = 0;
     p->rule_need[p->rule_count] = (uint8_t)vsw_rule_needs(r);
     p->rule_count++;
     refresh(sw);
@@ -214,7 +208,7 @@ int hv_vsw_rule_hits(const struct hv_vsw *sw, unsigned int port,
         return rc;
     if (index >= sw->ports[port].rule_count)
         return HV_ENOENT;
-    *hits = sw->ports[port].rules[index].hits;
+    *hits = sw->ports[port].rule_hits[index];
     return HV_OK;
 }
 

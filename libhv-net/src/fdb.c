@@ -22,10 +22,7 @@
 
 static uint32_t fdb_hash(const uint8_t *mac, uint16_t vid)
 {
-    uint64_t k = (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
-                 (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 |
-                 (uint64_t)mac[4] << 8 | mac[5];
-    k ^= (uint64_t)vid << 48;
+    uint64_t k = net_mac_key(mac) ^ (uint64_t)vid << 48;
     k *= 0x9e3779b97f4a7c15ull;
     return (uint32_t)(k >> 32) & (FDB_BUCKETS - 1);
 }
@@ -233,12 +230,6 @@ int vsw_static_find(const struct hv_vsw *sw, const uint8_t *mac)
 
 /* ---- configured guest IPv4 addresses --------------------------------- */
 
-static uint32_t ip_slot(uint32_t ip)
-{
-    return (uint32_t)(((uint64_t)ip * 0x9e3779b97f4a7c15ull) >> 40) &
-           (HV_VSW_IP_SLOTS - 1);
-}
-
 void vsw_static_ip_rebuild(struct hv_vsw *sw)
 {
     hv_memset(sw->static_ip_port, 0, sizeof(sw->static_ip_port));
@@ -247,22 +238,11 @@ void vsw_static_ip_rebuild(struct hv_vsw *sw)
         if (!port->up || port->cfg.kind != HV_VSW_PORT_GUEST)
             continue;
         for (unsigned int a = 0; a < port->cfg.ipv4_count; a++) {
-            uint32_t s = ip_slot(port->cfg.ipv4[a]);
+            uint32_t s = vsw_ip_slot(port->cfg.ipv4[a]);
             while (sw->static_ip_port[s] != 0)
                 s = (s + 1) & (HV_VSW_IP_SLOTS - 1);
             sw->static_ip[s] = port->cfg.ipv4[a];
             sw->static_ip_port[s] = (uint8_t)(p + 1);
         }
     }
-}
-
-int vsw_static_ip_find(const struct hv_vsw *sw, uint32_t ip)
-{
-    uint32_t s = ip_slot(ip);
-    while (sw->static_ip_port[s] != 0) {
-        if (sw->static_ip[s] == ip)
-            return sw->static_ip_port[s] - 1;
-        s = (s + 1) & (HV_VSW_IP_SLOTS - 1);
-    }
-    return -1;
 }

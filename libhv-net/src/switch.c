@@ -13,6 +13,12 @@
  * switch reorder its segments), and updates the egress counters and
  * mirrors.
  *
+ * Per-frame work is kept to what the frame itself needs: the parser,
+ * anti-spoofing and the rule walk are inlined here, MAC addresses compare
+ * as integers, and learning is skipped when the previous frame of the
+ * burst learned the same (source MAC, VLAN): from the same port at the
+ * same time, that entry is already exact and the newest.
+ *
  * Destination rules, in order:
  *   1. a REDIRECT rule sends the frame to its port only;
  *   2. a group destination MAC floods the frame's VLAN;
@@ -32,7 +38,8 @@
  * effect, so a short array gives documented partial progress: the first
  * `consumed` frames are done, the rest untouched.
  */
-#include "vsw_impl.h"
+#include "parse.h"
+#include "policy.h"
 
 static void drop(struct hv_vsw_port *p, enum hv_vsw_drop why)
 {
@@ -149,7 +156,7 @@ static uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
 
 /* Egress rules of each destination; drops count on the egress port. */
 static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
-                             const struct hv_vsw_hdr *h)
+                             const struct hv_vsw_hdr *h, unsigned int cls)
 {
     uint64_t m = mask;
     while (m) {
@@ -159,7 +166,8 @@ static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
         if (!port->has_out_rules)
             continue;
         uint16_t unused;
-        enum hv_vsw_action a = vsw_rules_eval(port, HV_VSW_DIR_OUT, h, &unused);
+        enum hv_vsw_action a =
+            vsw_rules_eval(port, HV_VSW_DIR_OUT, h, cls, &unused);
         if (a == HV_VSW_DROP) {
             drop(port, HV_VSW_DROP_RULE);
             mask &= ~(1ull << p);
@@ -191,10 +199,15 @@ static bool uplink_source_ok(const struct hv_vsw *sw, unsigned int in_port,
     return true;
 }
 
+/* What one burst remembers from frame to frame. */
+struct burst_cache {
+    uint64_t learned; /* MAC | VID << 48 learned last, or ~0 */
+};
+
 /* Decide one frame; returns its destination mask (0 = dropped). */
 static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
                        struct hv_vsw_pkt *pkt, hv_time_t now,
-                       struct hv_vsw_scratch *sc)
+                       struct hv_vsw_scratch *sc, struct burst_cache *bc)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
     struct hv_vsw_hdr h;
@@ -209,10 +222,10 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     if (ip->mirror)
         (void)hv_vsw_pcap_record(ip->mirror, now, pkt->data, pkt->len);
     uint8_t *f = pkt->data;
-    if (hv_vsw_parse(f, pkt->len, &h, &why) < 0)
+    if (vsw_parse(f, pkt->len, &h, &why) < 0)
         goto out_drop;
-    if (hv_vsw_mac_is_group(f + 6) ||
-        (f[6] | f[7] | f[8] | f[9] | f[10] | f[11]) == 0) {
+    uint64_t src_mac = net_mac_key(f + 6);
+    if (hv_vsw_mac_is_group(f + 6) || src_mac == 0) {
         why = HV_VSW_DROP_BAD_SRC;
         goto out_drop;
     }
@@ -230,8 +243,10 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         goto out_drop;
     }
     uint16_t redirect = HV_VSW_MAX_PORTS;
+    unsigned int cls = vsw_rule_class(&h);
     if (ip->has_in_rules) {
-        enum hv_vsw_action a = vsw_rules_eval(ip, HV_VSW_DIR_IN, &h, &redirect);
+        enum hv_vsw_action a =
+            vsw_rules_eval(ip, HV_VSW_DIR_IN, &h, cls, &redirect);
         if (a == HV_VSW_DROP) {
             why = HV_VSW_DROP_RULE;
             goto out_drop;
@@ -239,7 +254,14 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         if (a != HV_VSW_REDIRECT)
             redirect = HV_VSW_MAX_PORTS;
     }
-    vsw_fdb_learn(sw, f + 6, vid, (uint16_t)in_port, now);
+    /* Learning the (source, VLAN) the previous frame of this burst
+     * learned would change nothing: same port, same time, already the
+     * newest entry. */
+    uint64_t src_key = src_mac | (uint64_t)vid << 48;
+    if (src_key != bc->learned) {
+        vsw_fdb_learn(sw, f + 6, vid, (uint16_t)in_port, now);
+        bc->learned = src_key;
+    }
     ip->stats.in_frames++;
     ip->stats.in_bytes += pkt->len;
     sc->vid = vid;
@@ -274,11 +296,22 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         why = HV_VSW_DROP_NO_DEST;
         goto out_drop;
     }
-    return egress_rules(sw, mask, &h);
+    return egress_rules(sw, mask, &h, cls);
 
 out_drop:
     drop(ip, why);
     return 0;
+}
+
+static inline size_t out_len(const struct hv_vsw_pkt *pkts,
+                             const struct hv_vsw_out *o)
+{
+    size_t len = pkts[o->pkt].len;
+    if (o->tag_in && !o->tag_out)
+        len -= HV_VSW_VLAN_HLEN;
+    else if (!o->tag_in && o->tag_out)
+        len += HV_VSW_VLAN_HLEN;
+    return len;
 }
 
 static void deliver(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
@@ -287,7 +320,7 @@ static void deliver(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
     struct hv_vsw_port *p = &sw->ports[o->port];
     o->tag_out = p->cfg.vlan_mode == HV_VSW_VLAN_TRUNK && o->vid != p->cfg.pvid;
     p->stats.out_frames++;
-    p->stats.out_bytes += hv_vsw_out_len(pkts, o);
+    p->stats.out_bytes += out_len(pkts, o);
     if (p->mirror) {
         hv_ssize_t n =
             hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
@@ -310,12 +343,15 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     uint32_t worst = hv_word_weight(sw->up_mask);
     uint32_t used = 0;
     unsigned int n;
+    struct burst_cache bc = {.learned = ~0ull};
     for (n = 0; n < count; n++) {
         if (b->out_cap - used < worst)
             break;
         struct hv_vsw_scratch *sc = &sw->scratch[n];
-        sc->mask = decide(sw, in_port, &pkts[n], now, sc);
-        used += hv_word_weight(sc->mask);
+        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, &bc);
+        sc->mask = m;
+        /* mostly one destination: skip the population count */
+        used += (m & (m - 1)) == 0 ? (m != 0) : hv_word_weight(m);
     }
     b->consumed = (uint16_t)n;
     b->out_count = used;
@@ -330,12 +366,14 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
         }
     }
     uint32_t at = 0;
-    for (unsigned int p = 0; p < HV_VSW_MAX_PORTS; p++) {
+    unsigned int top = sw->up_mask ? hv_word_fls(sw->up_mask) + 1 : 0;
+    for (unsigned int p = 0; p < top; p++) {
         b->port_first[p] = at;
         at += cnt[p];
         cnt[p] = b->port_first[p];
     }
-    b->port_first[HV_VSW_MAX_PORTS] = at;
+    for (unsigned int p = top; p <= HV_VSW_MAX_PORTS; p++)
+        b->port_first[p] = at;
     for (unsigned int i = 0; i < n; i++) {
         uint64_t m = sw->scratch[i].mask;
         while (m) {
@@ -354,12 +392,7 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
 
 size_t hv_vsw_out_len(const struct hv_vsw_pkt *pkts, const struct hv_vsw_out *o)
 {
-    size_t len = pkts[o->pkt].len;
-    if (o->tag_in && !o->tag_out)
-        len -= HV_VSW_VLAN_HLEN;
-    else if (!o->tag_in && o->tag_out)
-        len += HV_VSW_VLAN_HLEN;
-    return len;
+    return out_len(pkts, o);
 }
 
 hv_ssize_t hv_vsw_out_copy(const struct hv_vsw_pkt *pkts,

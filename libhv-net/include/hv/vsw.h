@@ -17,7 +17,7 @@
  * never allocates. Replies the switch makes itself (ARP, DHCP) are written
  * over the request in its own buffer and delivered back to the port.
  *
- * Memory: struct hv_vsw is caller-owned (about 200 KiB; allocate it
+ * Memory: struct hv_vsw is caller-owned (about 290 KiB; allocate it
  * statically or on the heap, not on a small stack). No global state.
  * Thread-safety: none inside; callers serialise all calls on one switch
  * (one switch per CPU, or a lock around it).
@@ -84,7 +84,7 @@ struct hv_vsw_rule {
     uint8_t action; /* enum hv_vsw_action */
     uint8_t pad_;
     uint16_t redirect_port; /* HV_VSW_REDIRECT: the destination port */
-    uint64_t hits;          /* frames matched; maintained by the switch */
+    uint64_t hits;          /* not used: see hv_vsw_rule_hits() */
 };
 
 struct hv_vsw_port_config {
@@ -171,7 +171,8 @@ struct hv_vsw_fdb_entry {
     hv_time_t seen;
 };
 
-#define HV_VSW_NIL 0xffffffffu
+#define HV_VSW_NIL          0xffffffffu
+#define HV_VSW_RULE_CLASSES 4u /* non-IPv4, IPv4 other, TCP, UDP */
 
 struct hv_vsw_port {
     bool up;
@@ -179,9 +180,13 @@ struct hv_vsw_port {
     uint64_t vlans[64]; /* trunk: allowed VIDs, one bit each */
     struct hv_vsw_rule rules[HV_VSW_RULES_MAX];
     uint32_t rule_count;
-    uint8_t rule_need[HV_VSW_RULES_MAX];    /* what each rule inspects */
-    uint8_t dir_rules[2][HV_VSW_RULES_MAX]; /* [IN/OUT]: rule indexes */
-    uint8_t dir_rule_count[2];
+    uint8_t rule_need[HV_VSW_RULES_MAX];  /* what each rule inspects */
+    uint64_t rule_hits[HV_VSW_RULES_MAX]; /* hit counter of each rule */
+    /* [IN/OUT][frame class]: the rules that can match a frame of that
+     * class, in order: index | 0x80 if it matches every frame of the
+     * class | action << 8 */
+    uint16_t cls_rules[2][HV_VSW_RULE_CLASSES][HV_VSW_RULES_MAX];
+    uint8_t cls_count[2][HV_VSW_RULE_CLASSES];
     bool has_in_rules, has_out_rules;
     hv_time_t storm_tat;        /* rate limiter: theoretical arrival */
     hv_time_t storm_interval;   /* ns per admitted group frame */

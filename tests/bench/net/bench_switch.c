@@ -90,6 +90,7 @@ struct bench {
     size_t len;
     uint8_t *frames; /* ports * BURST frames, frame (p, i) at p*BURST+i */
     struct hv_vsw_pkt pkt[HV_VSW_MAX_PORTS][BURST];
+    uint8_t dport[HV_VSW_MAX_PORTS][BURST]; /* where frame (p, i) goes */
     uint8_t *dst; /* per-port destination buffers, BURST frames each */
     struct hv_vsw_out out[BURST * HV_VSW_MAX_PORTS];
     struct hv_vsw_burst b;
@@ -155,6 +156,7 @@ static void setup(struct bench *bn, unsigned int ports, size_t len)
             uint8_t *f = bn->frames + ((size_t)p * BURST + i) * 2048;
             unsigned int d = (p + 1 + i % (ports - 1)) % ports;
             build(f, len, p, d);
+            bn->dport[p][i] = (uint8_t)d;
             bn->pkt[p][i].data = f;
             bn->pkt[p][i].len = (uint16_t)len;
             bn->pkt[p][i].cap = 2048;
@@ -178,13 +180,12 @@ static uint64_t run(struct bench *bn, enum mode m, double secs, double *elapsed)
             for (unsigned int p = 0; p < bn->ports; p++) {
                 memset(slot, 0, sizeof(slot));
                 if (m == COPY || m == COPY_HV) {
-                    /* the same bytes to the same per-port buffers */
+                    /* the same bytes to the same per-port buffers, the
+                     * destination looked up in a table (no division) */
                     for (unsigned int i = 0; i < BURST; i++) {
-                        unsigned int d =
-                            (p + 1 + i % (bn->ports - 1)) % bn->ports;
+                        unsigned int d = bn->dport[p][i];
                         uint8_t *to =
-                            bn->dst +
-                            ((size_t)d * BURST + slot[d]++ % BURST) * 2048;
+                            bn->dst + ((size_t)d * BURST + slot[d]++) * 2048;
                         if (m == COPY)
                             memcpy(to, bn->pkt[p][i].data, bn->len);
                         else
