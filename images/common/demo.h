@@ -16,9 +16,11 @@
  * Return: HV_OK or the first refusal.
  *   hello:    domains 1 and 2 print "Hello from domain N" at their pace
  *   pingpong: domains 3 and 4 ping-pong over an event channel
+ *   fault:    domain 8 reads an unmapped address after 300 ms
  */
 int demo_hello_setup(const char *policy, const char *domains);
 int demo_pingpong_setup(const char *policy, const char *domains);
+int demo_fault_setup(const char *policy, const char *domains);
 
 /* Scheduler parameters demo domains use under `policy` (NULL for rr). */
 const void *demo_sched_params(const char *policy, unsigned int domid,
