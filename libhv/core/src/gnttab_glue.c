@@ -208,11 +208,14 @@ static long do_grant_table_op(struct hv_vcpu *v, const uint64_t args[6])
         return HV_ENOSYS;
     if (args[2] == 0 || args[2] > HV_GNTTAB_OP_MAX_BATCH)
         return HV_EINVAL;
+    /* Single-element commands: refuse before reading more than one. */
+    if (args[2] != 1 &&
+        (cmd == HV_GNTTABOP_setup_table || cmd == HV_GNTTABOP_query_size ||
+         cmd == HV_GNTTABOP_set_version || cmd == HV_GNTTABOP_get_version))
+        return HV_EINVAL;
     if (cmd == HV_GNTTABOP_setup_table) {
         struct hv_gnttab_setup_table *op = (void *)buf;
 
-        if (args[2] != 1)
-            return HV_EINVAL;
         if (hv_copy_from_guest(v, op, uop, size) != HV_OK)
             return HV_EFAULT;
         op->status = setup_table(v, b, op);
