@@ -101,9 +101,13 @@ static long grant_op(unsigned int cmd, void *arg)
     return hv_hypercall3(HV_HYPERCALL_grant_table_op, cmd, (uintptr_t)arg, 1);
 }
 
-/* A refused grant as the netback's negative code. */
-static int grant_err(long rc, int16_t status)
+/* A refused grant as the netback's negative code (counted for `f`). */
+static int grant_err(struct netfront *f, long rc, int16_t status)
 {
+    if (rc < 0 || status != HV_GNTST_okay) {
+        f->grant_refusals++;
+        f->grant_last = rc < 0 ? 0 : status;
+    }
     if (rc < 0)
         return (int)rc;
     switch (status) {
@@ -137,7 +141,7 @@ static int grant_copy(struct netfront *f, uint32_t gref, uint16_t offset,
     c.len = len;
     c.flags = to_front ? HV_GNTCOPY_dest_gref : HV_GNTCOPY_source_gref;
     rc = grant_op(HV_GNTTABOP_copy, &c);
-    return grant_err(rc, c.status);
+    return grant_err(f, rc, c.status);
 }
 
 static int grant_copy_from(void *ctx, uint32_t gref, uint16_t offset, void *dst,
@@ -183,8 +187,8 @@ static int grant_map(void *ctx, const uint32_t *refs, unsigned int count,
     if (count != 1 || m->mapped)
         return HV_EINVAL; /* the demo's rings are one page */
     rc = grant_op(HV_GNTTABOP_map_grant_ref, &op);
-    if (grant_err(rc, op.status) != HV_OK)
-        return grant_err(rc, op.status);
+    if (rc < 0 || op.status != HV_GNTST_okay)
+        return grant_err(m->f, rc, op.status);
     *va = hv_core_gnttab_va(op.dev_bus_addr);
     m->handle = op.handle;
     m->mapped = true;
@@ -262,6 +266,8 @@ static void back_disconnect(struct netfront *f, int rc)
              f->name, rc, (unsigned long long)f->nb.stats.tx_errors,
              (unsigned long long)f->nb.stats.rx_errors,
              (unsigned long long)st.drops[HV_VSW_DROP_SPOOF_IP]);
+    demo_say("vsw: %s: grant ops refused %llu (last GNTST %d)\n", f->name,
+             (unsigned long long)f->grant_refusals, f->grant_last);
 }
 
 /*

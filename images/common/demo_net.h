@@ -95,6 +95,8 @@ struct netfront {
     /* backend-private */
     struct hv_vsw_ring_back btx, brx;
     struct net_ring_map tx_map, rx_map;
+    uint64_t grant_refusals; /* grant ops refused for this frontend */
+    int16_t grant_last;      /* GNTST_* of the last refusal */
     struct hv_vsw_netback nb;
     bool attached, broken;
     unsigned int sw_port;
