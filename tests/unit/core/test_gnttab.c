@@ -369,15 +369,29 @@ static void test_hypercall_refusals(void **state)
 
 static void test_reservation(void **state)
 {
-    uint64_t mfn;
+    uint64_t mfn, list[2] = {0, 0};
+    struct hv_gnttab_setup_table st = {
+        .dom = HV_DOMID_SELF, .nr_frames = 2, .frame_list = (uintptr_t)list};
+    struct hv_gnttab_query_size qs = {.dom = HV_DOMID_SELF};
     void *va;
     unsigned int n = 0;
 
     (void)state;
+    /* Room for one frame only: a table of two is refused, all or nothing
+     * (the frame allocated for it goes back to the reservation). */
+    for (unsigned int i = 0; i + 1 < HV_CORE_GNTTAB_MAX_PAGES; i++)
+        assert_int_equal(hv_core_gnttab_alloc_page(dg, &mfn, &va), HV_OK);
+    assert_int_equal(gnttab_op(vg, HV_GNTTABOP_setup_table, &st, 1), HV_OK);
+    assert_int_equal(st.status, HV_GNTST_general_error);
+    assert_int_equal(list[0], 0);
+    assert_int_equal(gnttab_op(vg, HV_GNTTABOP_query_size, &qs, 1), HV_OK);
+    assert_int_equal(qs.nr_frames, 0);
+    assert_clean();
     while (hv_core_gnttab_alloc_page(dg, &mfn, &va) == HV_OK)
         n++;
-    assert_int_equal(n, HV_CORE_GNTTAB_MAX_PAGES);
+    assert_int_equal(n, 1);
     assert_int_equal(hv_core_gnttab_alloc_page(dg, &mfn, &va), HV_ENOMEM);
+    assert_clean();
     /* The teardown releases them all (checked by teardown()). */
 }
 
