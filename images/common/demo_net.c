@@ -179,13 +179,13 @@ static int grant_map(void *ctx, const uint32_t *refs, unsigned int count,
     struct hv_gnttab_map_grant_ref op = {
         .host_addr = 0, /* orphan vCPU: recorded, nothing installed */
         .flags = HV_GNTMAP_host_map,
-        .ref = refs[0],
         .dom = m->f->dom->id,
     };
     long rc;
 
     if (count != 1 || m->mapped)
         return HV_EINVAL; /* the demo's rings are one page */
+    op.ref = refs[0];
     rc = grant_op(HV_GNTTABOP_map_grant_ref, &op);
     if (rc < 0 || op.status != HV_GNTST_okay)
         return grant_err(m->f, rc, op.status);

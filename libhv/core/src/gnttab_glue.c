@@ -191,6 +191,12 @@ static size_t arg_size(unsigned int cmd)
     }
 }
 
+/* The chunk buffer below holds HV_CORE_GNTTAB_CHUNK of the largest. */
+HV_STATIC_ASSERT(sizeof(struct hv_gnttab_copy) == 40 &&
+                     sizeof(struct hv_gnttab_map_grant_ref) <= 40 &&
+                     sizeof(struct hv_gnttab_setup_table) <= 40,
+                 "grant_table_op argument sizes");
+
 static long do_grant_table_op(struct hv_vcpu *v, const uint64_t args[6])
 {
     /* Room for a chunk of the largest element (copy: 40 bytes). */
