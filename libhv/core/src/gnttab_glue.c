@@ -214,6 +214,8 @@ static long do_grant_table_op(struct hv_vcpu *v, const uint64_t args[6])
         return HV_ENOSYS;
     if (args[2] == 0 || args[2] > HV_GNTTAB_OP_MAX_BATCH)
         return HV_EINVAL;
+    if (uop + args[2] * size < uop)
+        return HV_EFAULT; /* the array would wrap around the address space */
     /* Single-element commands: refuse before reading more than one. */
     if (args[2] != 1 &&
         (cmd == HV_GNTTABOP_setup_table || cmd == HV_GNTTABOP_query_size ||

@@ -340,6 +340,14 @@ static void test_hypercall_refusals(void **state)
     assert_int_equal(sv.version, 1);
     /* Bad guest addresses. */
     assert_int_equal(gnttab_op(vm, HV_GNTTABOP_query_size, NULL, 1), HV_EFAULT);
+    {
+        /* The first chunk would not wrap, the whole array does: refused
+         * before anything is read. */
+        const uint64_t wrap[6] = {HV_GNTTABOP_copy, ~0ULL - 700, 20, 0, 0, 0};
+
+        assert_int_equal(hv_hypercall(vm, HV_HYPERCALL_grant_table_op, wrap),
+                         HV_EFAULT);
+    }
     /* A batch larger than a chunk: every element gets its status. */
     memset(c, 0, sizeof(c));
     for (unsigned int i = 0; i < HV_ARRAY_SIZE(c); i++) {
