@@ -21,7 +21,7 @@
  * creates the three domains, binds one interdomain event channel per
  * frontend (the frontend offers an unbound port to domain 7, the backend
  * binds it), configures a switch port per frontend (its MAC and its one
- * IPv4 address) and registers the frontend's shared pages. A frontend
+ * IPv4 address) and gives each frontend its shared pages. A frontend
  * initialises its rings, posts every RX page, then publishes "connected"
  * with the grant references of its two ring pages in a small per-device
  * record -- the stand-in for the xenstore keys tx-ring-ref, rx-ring-ref
@@ -29,17 +29,35 @@
  * frontend's rings through the grant ops below; every reference and index
  * it reads there is treated as hostile by libhv-net.
  *
- * Grant references. libhv-gnttab does not exist yet. The grant ops given
- * to the rings (map) and to the netback (copy_from, copy_to) use a small
- * per-frontend table, filled by the builder, that maps a grant reference
- * to one page the frontend registered, with its access (read-only or
- * writable). It refuses unknown references, and writes to read-only
- * grants, with a negative HV_E* code, so a bad reference from a frontend
- * is answered with an error exactly as a failed grant copy would be. It
- * is NOT a grant table: no guest-written entries, no revocation, no
- * mapping tracking; orphan vCPUs share the hypervisor's address space, so
- * "mapping" a ring hands out the page's address. Once libhv-gnttab lands,
- * these ops become GNTTABOP_map_grant_ref and GNTTABOP_copy on it.
+ * Grant references: real grant tables (libhv-gnttab through the core).
+ * The builder gives each frontend its shared pages as frames of its own
+ * libhv-mm reservation (hv_core_gnttab_alloc_page: the toolstack
+ * populating its memory). The frontend sizes its grant table with
+ * GNTTABOP_setup_table and writes one version-1 entry per page into its
+ * table frame, granting it to domain 7: ring and RX pages writable, TX
+ * pages read-only (demo_net_front.c). The backend names them only by
+ * (frontend, reference).
+ *
+ * Why the backend goes through the hypercall. Its grant ops are called
+ * on domain 7's own vCPU (the netback runs there), so they make
+ * grant_table_op hypercalls exactly as a PV netback does, rather than
+ * calling hv_gnttab_op() on domain 7's table directly: the core then
+ * copies the arguments, resolves the frontend's domain id, and every
+ * check of libhv-gnttab and the core applies (the frontend's entry must
+ * grant to domain 7, with the right access; the copy must stay within
+ * the frame). The rings are mapped with GNTTABOP_map_grant_ref (an orphan
+ * vCPU reaches the mapped frame through the direct map: no page-table
+ * entry is installed for hypervisor threads; the handle, the entry's
+ * GTF_reading/GTF_writing and the frame references are real) and
+ * unmapped with GNTTABOP_unmap_grant_ref on detach. Frame data moves with
+ * GNTTABOP_copy between the frontend's page (by reference) and a bounce
+ * page of domain 7's own: a grant copy's own side must be a frame of the
+ * caller, and the switch's buffers live in the hypervisor image, so each
+ * frame crosses the bounce page with one memcpy more.
+ *
+ * A refused grant (bad reference, read-only page as an RX destination,
+ * copy crossing the frame) gives the netback a negative HV_E* code and
+ * the frontend a NETIF_RSP_ERROR answer.
  *
  * The traffic. Both frontends get their address from the switch's DHCP
  * server (DISCOVER/OFFER/REQUEST/ACK). net-a then asks ARP for net-b's
@@ -61,7 +79,7 @@
  * and go on serving net-a and net-b; the x86_64-demo-net-hostile test
  * checks that.
  *
- * Files: this one holds the grant stand-in, the backend and the builder;
+ * Files: this one holds the grant ops, the backend and the builder;
  * demo_net_front.c the netfront; demo_net.h what they share.
  *
  * Counting. The backend adds to struct hv_domain.frames_switched of the
@@ -73,45 +91,79 @@
 #include <hv/core_evtchn.h>
 #include <hv/hypercall.h>
 
-/* ---- the per-frontend grant table stand-in ---- */
+/* ---- grant ops of the backend (domain 7's vCPU) ---- */
 
-static int grant_page(const struct net_grants *g, uint32_t ref, bool write,
-                      uint8_t **page)
+static uint8_t *net_bounce; /* a frame of domain 7 */
+static uint64_t net_bounce_mfn;
+
+static long grant_op(unsigned int cmd, void *arg)
 {
-    if (ref >= NET_GRANTS || g->e[ref].page == NULL)
-        return HV_EINVAL; /* Xen: GNTST_bad_gntref */
-    if (write && !g->e[ref].writable)
-        return HV_EPERM; /* Xen: GNTST_permission_denied */
-    *page = g->e[ref].page;
-    return HV_OK;
+    return hv_hypercall3(HV_HYPERCALL_grant_table_op, cmd, (uintptr_t)arg, 1);
+}
+
+/* A refused grant as the netback's negative code (counted for `f`). */
+static int grant_err(struct netfront *f, long rc, int16_t status)
+{
+    if (rc < 0 || status != HV_GNTST_okay) {
+        f->grant_refusals++;
+        f->grant_last = rc < 0 ? 0 : status;
+    }
+    if (rc < 0)
+        return (int)rc;
+    switch (status) {
+    case HV_GNTST_okay:
+        return HV_OK;
+    case HV_GNTST_bad_gntref:
+    case HV_GNTST_bad_copy_arg:
+        return HV_EINVAL;
+    case HV_GNTST_bad_domain:
+        return HV_ESRCH;
+    default:
+        return HV_EPERM; /* not granted to us, or not for this use */
+    }
+}
+
+/* One copy between the frontend's page `gref` and the bounce page. */
+static int grant_copy(struct netfront *f, uint32_t gref, uint16_t offset,
+                      uint16_t len, bool to_front)
+{
+    struct hv_gnttab_copy c;
+    struct hv_gnttab_copy_ptr *front = to_front ? &c.dest : &c.source;
+    struct hv_gnttab_copy_ptr *own = to_front ? &c.source : &c.dest;
+    long rc;
+
+    hv_memset(&c, 0, sizeof(c));
+    front->u.ref = gref;
+    front->domid = f->dom->id;
+    front->offset = offset;
+    own->u.gmfn = net_bounce_mfn;
+    own->domid = HV_DOMID_SELF;
+    c.len = len;
+    c.flags = to_front ? HV_GNTCOPY_dest_gref : HV_GNTCOPY_source_gref;
+    rc = grant_op(HV_GNTTABOP_copy, &c);
+    return grant_err(f, rc, c.status);
 }
 
 static int grant_copy_from(void *ctx, uint32_t gref, uint16_t offset, void *dst,
                            uint16_t len)
 {
-    uint8_t *page;
-    int rc = grant_page(ctx, gref, false, &page);
+    int rc;
 
-    if (rc != HV_OK)
-        return rc;
-    if ((size_t)offset + len > HV_PAGE_SIZE)
+    if (len > HV_PAGE_SIZE)
         return HV_EINVAL;
-    hv_memcpy(dst, page + offset, len);
-    return HV_OK;
+    rc = grant_copy(ctx, gref, offset, len, false);
+    if (rc == HV_OK)
+        hv_memcpy(dst, net_bounce, len);
+    return rc;
 }
 
 static int grant_copy_to(void *ctx, uint32_t gref, uint16_t offset,
                          const void *src, uint16_t len)
 {
-    uint8_t *page;
-    int rc = grant_page(ctx, gref, true, &page);
-
-    if (rc != HV_OK)
-        return rc;
-    if ((size_t)offset + len > HV_PAGE_SIZE)
+    if (len > HV_PAGE_SIZE)
         return HV_EINVAL;
-    hv_memcpy(page + offset, src, len);
-    return HV_OK;
+    hv_memcpy(net_bounce, src, len);
+    return grant_copy(ctx, gref, offset, len, true);
 }
 
 static const struct hv_vsw_grant_ops grant_copy_ops = {
@@ -119,33 +171,45 @@ static const struct hv_vsw_grant_ops grant_copy_ops = {
     .copy_to = grant_copy_to,
 };
 
-/* Rings: writable grants of pages contiguous in the hypervisor's space. */
+/* Rings: one page each, mapped writable by grant reference. */
 static int grant_map(void *ctx, const uint32_t *refs, unsigned int count,
                      void **va)
 {
-    uint8_t *first = NULL, *page;
+    struct net_ring_map *m = ctx;
+    struct hv_gnttab_map_grant_ref op = {
+        .host_addr = 0, /* orphan vCPU: recorded, nothing installed */
+        .flags = HV_GNTMAP_host_map,
+        .dom = m->f->dom->id,
+    };
+    long rc;
 
-    for (unsigned int i = 0; i < count; i++) {
-        int rc = grant_page(ctx, refs[i], true, &page);
-
-        if (rc != HV_OK)
-            return rc;
-        if (i == 0)
-            first = page;
-        else if (page != first + (size_t)i * HV_PAGE_SIZE)
-            return HV_EINVAL;
-    }
-    if (first == NULL)
-        return HV_EINVAL;
-    *va = first;
+    if (count != 1 || m->mapped)
+        return HV_EINVAL; /* the demo's rings are one page */
+    op.ref = refs[0];
+    rc = grant_op(HV_GNTTABOP_map_grant_ref, &op);
+    if (rc < 0 || op.status != HV_GNTST_okay)
+        return grant_err(m->f, rc, op.status);
+    *va = hv_core_gnttab_va(op.dev_bus_addr);
+    m->handle = op.handle;
+    m->mapped = true;
     return HV_OK;
 }
 
 static void grant_unmap(void *ctx, void *va, unsigned int count)
 {
-    (void)ctx; /* nothing was mapped: same address space */
+    struct net_ring_map *m = ctx;
+    struct hv_gnttab_unmap_grant_ref op = {.host_addr = 0, .handle = m->handle};
+    long rc;
+
     (void)va;
     (void)count;
+    if (!m->mapped)
+        return;
+    rc = grant_op(HV_GNTTABOP_unmap_grant_ref, &op);
+    if (rc != HV_OK || op.status != HV_GNTST_okay)
+        demo_say("vsw: %s: unmap of a ring refused (%ld, status %d)\n",
+                 m->f->name, rc, op.status);
+    m->mapped = false;
 }
 
 static const struct hv_vsw_ring_ops grant_ring_ops = {
@@ -153,7 +217,6 @@ static const struct hv_vsw_ring_ops grant_ring_ops = {
     .unmap = grant_unmap,
 };
 
-static struct net_pages net_pages[NET_FRONTS_MAX] HV_ALIGNED(HV_PAGE_SIZE);
 static struct netfront fronts[NET_FRONTS_MAX];
 static unsigned int front_count;
 static struct hv_vsw net_sw; /* ~200 KiB: static */
@@ -167,17 +230,18 @@ static void back_attach(struct netfront *f)
     uint32_t rx_ref = HV_READ_ONCE(f->xs.rx_ring_ref);
     int rc;
 
-    rc = hv_vsw_ring_back_attach(&f->btx, &grant_ring_ops, &f->grants, &tx_ref,
+    f->tx_map.f = f;
+    f->rx_map.f = f;
+    rc = hv_vsw_ring_back_attach(&f->btx, &grant_ring_ops, &f->tx_map, &tx_ref,
                                  1, HV_VSW_NETIF_TX_SLOT);
     if (rc == HV_OK) {
-        rc = hv_vsw_ring_back_attach(&f->brx, &grant_ring_ops, &f->grants,
+        rc = hv_vsw_ring_back_attach(&f->brx, &grant_ring_ops, &f->rx_map,
                                      &rx_ref, 1, HV_VSW_NETIF_RX_SLOT);
         if (rc != HV_OK)
             hv_vsw_ring_back_detach(&f->btx);
     }
     if (rc == HV_OK)
-        rc = hv_vsw_netback_init(&f->nb, &f->btx, &f->brx, &grant_copy_ops,
-                                 &f->grants);
+        rc = hv_vsw_netback_init(&f->nb, &f->btx, &f->brx, &grant_copy_ops, f);
     if (rc != HV_OK) {
         demo_say("vsw: %s: cannot attach its rings (%d)\n", f->name, rc);
         f->broken = true;
@@ -202,6 +266,8 @@ static void back_disconnect(struct netfront *f, int rc)
              f->name, rc, (unsigned long long)f->nb.stats.tx_errors,
              (unsigned long long)f->nb.stats.rx_errors,
              (unsigned long long)st.drops[HV_VSW_DROP_SPOOF_IP]);
+    demo_say("vsw: %s: grant ops refused %llu (last GNTST %d)\n", f->name,
+             (unsigned long long)f->grant_refusals, f->grant_last);
 }
 
 /*
@@ -325,17 +391,24 @@ static int net_switch_init(void)
     return rc;
 }
 
-static void net_register_pages(struct netfront *f)
+/* The frontend's shared pages: frames of its own (populating its memory). */
+static int net_give_pages(struct netfront *f)
 {
-    struct net_pages *p = f->pages;
+    uint8_t *va[NET_GRANTS];
+    int rc = HV_OK;
 
-    hv_memset(&f->grants, 0, sizeof(f->grants));
-    f->grants.e[REF_TX_RING] = (struct net_grant){p->tx_ring, true};
-    f->grants.e[REF_RX_RING] = (struct net_grant){p->rx_ring, true};
+    for (uint32_t ref = 0; ref < NET_GRANTS && rc == HV_OK; ref++)
+        rc = hv_core_gnttab_alloc_page(f->dom, &f->pages.mfn[ref],
+                                       (void **)&va[ref]);
+    if (rc != HV_OK)
+        return rc;
+    f->pages.tx_ring = va[REF_TX_RING];
+    f->pages.rx_ring = va[REF_RX_RING];
     for (unsigned int i = 0; i < NET_BUFS; i++) {
-        f->grants.e[REF_TX(i)] = (struct net_grant){p->tx[i], false};
-        f->grants.e[REF_RX(i)] = (struct net_grant){p->rx[i], true};
+        f->pages.tx[i] = va[REF_TX(i)];
+        f->pages.rx[i] = va[REF_RX(i)];
     }
+    return HV_OK;
 }
 
 int demo_net_setup(const char *policy, const char *domains)
@@ -355,9 +428,17 @@ int demo_net_setup(const char *policy, const char *domains)
     rc = hv_core_evtchn_enable();
     if (rc != HV_OK && rc != HV_EEXIST)
         return rc;
+    rc = hv_core_gnttab_enable();
+    if (rc != HV_OK && rc != HV_EEXIST)
+        return rc;
     rc = demo_make_domain(NET_BACKEND, "vsw", policy, back_main, NULL, &back);
     if (rc == HV_OK)
         rc = hv_core_evtchn_attach(back);
+    if (rc == HV_OK)
+        rc = hv_core_gnttab_attach(back);
+    if (rc == HV_OK)
+        rc = hv_core_gnttab_alloc_page(back, &net_bounce_mfn,
+                                       (void **)&net_bounce);
     if (rc != HV_OK)
         return rc;
     net_back_dom = back;
@@ -370,13 +451,15 @@ int demo_net_setup(const char *policy, const char *domains)
         f->mac = (struct hv_vsw_mac){{0x02, 0, 0, 0, 0, (uint8_t)id}};
         f->peer_ip = i == 0 ? 0x0a000006u : 0; /* net-a talks to net-b */
         f->evil = id == NET_EVIL;
-        f->pages = &net_pages[i];
         f->sw_port = i;
-        net_register_pages(f);
         rc = demo_make_domain(id, names[i], policy, demo_net_front_main, f,
                               &f->dom);
         if (rc == HV_OK)
             rc = hv_core_evtchn_attach(f->dom);
+        if (rc == HV_OK)
+            rc = hv_core_gnttab_attach(f->dom);
+        if (rc == HV_OK)
+            rc = net_give_pages(f);
         /* The frontend offers a port to the backend, which binds it. */
         if (rc == HV_OK)
             rc = hv_evtchn_alloc_unbound(f->dom->evtchn, NET_BACKEND, &f->port);

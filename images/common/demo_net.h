@@ -7,24 +7,26 @@
 #define HV_IMAGES_DEMO_NET_H
 
 #include "demo.h"
+#include <hv/core_gnttab.h>
 #include <hv/evtchn.h>
 #include <hv/vsw.h>
 #include <hv/vsw_netif.h>
 
 /*
- * Build the switch, create domains 5, 6 and 7, connect each frontend to
- * the backend by an interdomain event channel, register the frontends'
- * shared pages in the per-frontend grant tables, and kick the three vCPUs.
+ * Build the switch, create domains 5, 6 and 7 with grant tables, connect
+ * each frontend to the backend by an interdomain event channel, give each
+ * frontend the pages it will share (frames of its own reservation), and
+ * kick the three vCPUs.
  * The group runs only when all three are selected by `domains` (NULL for
  * all); otherwise nothing is created and HV_OK is returned. The hostile
  * frontend, domain 8, is added only when `domains` names it.
- * Return: HV_OK or the first refusal (domain, vCPU, event channel or
- * switch setup; sEDF admission control).
+ * Return: HV_OK or the first refusal (domain, vCPU, event channel, grant
+ * table or switch setup, page allocation; sEDF admission control).
  */
 int demo_net_setup(const char *policy, const char *domains);
 
 /*
- * ---- shared by demo_net.c (builder, backend, grant stand-in) and
+ * ---- shared by demo_net.c (builder, backend, grant ops) and
  * demo_net_front.c (the netfront); not for recipes ----
  */
 
@@ -41,7 +43,8 @@ int demo_net_setup(const char *policy, const char *domains);
 #define NET_ECHO_PORT    7
 #define NET_PAYLOAD      32 /* UDP payload bytes: sequence number + filler */
 
-/* Grant references, by the builder's convention. */
+/* Grant references, by convention between frontend and backend (the
+ * frontend writes them into its own grant table). */
 #define REF_TX_RING   0u
 #define REF_RX_RING   1u
 #define REF_TX(i)     (2u + (i))
@@ -49,23 +52,20 @@ int demo_net_setup(const char *policy, const char *domains);
 #define STATE_INIT    0u
 #define STATE_CONNECT 1u
 
-/* ---- the per-frontend grant table stand-in ---- */
-
-struct net_grant {
-    uint8_t *page;
-    bool writable;
-};
-
-struct net_grants {
-    struct net_grant e[NET_GRANTS]; /* page NULL: no such reference */
-};
-
-/* The pages a frontend shares; registered with the builder. */
+/* The pages a frontend shares: frames of its own, from the builder. */
 struct net_pages {
-    uint8_t tx_ring[HV_PAGE_SIZE];
-    uint8_t rx_ring[HV_PAGE_SIZE];
-    uint8_t tx[NET_BUFS][HV_PAGE_SIZE];
-    uint8_t rx[NET_BUFS][HV_PAGE_SIZE];
+    uint8_t *tx_ring, *rx_ring;
+    uint8_t *tx[NET_BUFS], *rx[NET_BUFS];
+    uint64_t mfn[NET_GRANTS]; /* by grant reference */
+};
+
+struct netfront;
+
+/* The backend's mapping of one ring page (a ring op's context). */
+struct net_ring_map {
+    struct netfront *f;
+    hv_grant_handle_t handle;
+    bool mapped;
 };
 
 /* The xenstore stand-in: written by the frontend, read by the backend. */
@@ -82,8 +82,7 @@ struct netfront {
     uint32_t peer_ip; /* net-a: whom to send to; net-b: 0 (echo) */
     bool evil;        /* domain 8: attacks the backend instead */
     hv_evtchn_port_t port, back_port;
-    struct net_pages *pages;
-    struct net_grants grants;
+    struct net_pages pages;
     struct net_xs xs;
     /* frontend-private */
     struct hv_vsw_ring_front tx, rx;
@@ -95,6 +94,9 @@ struct netfront {
     uint64_t bad_rsp, tx_errors;
     /* backend-private */
     struct hv_vsw_ring_back btx, brx;
+    struct net_ring_map tx_map, rx_map;
+    uint64_t grant_refusals; /* grant ops refused for this frontend */
+    int16_t grant_last;      /* GNTST_* of the last refusal */
     struct hv_vsw_netback nb;
     bool attached, broken;
     unsigned int sw_port;

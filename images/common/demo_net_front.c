@@ -1,14 +1,17 @@
 /*
  * The netfront of domains 5 ("net-a") and 6 ("net-b"): guest-side code of
  * the net group (see demo_net.c for the whole design). It owns a TX and an
- * RX ring (Xen netif layout) and frame pages it registered with the
- * builder; it posts every RX page, publishes its ring references and
- * "connected", asks the switch's DHCP server for its address, and then
- * either sends numbered UDP datagrams to its peer's echo port and checks
- * the echoes (net-a, after resolving the peer by ARP) or echoes every
- * datagram it receives (net-b); or, as domain 8 ("net-evil"), attacks
- * the backend. Everything from the backend is checked:
- * responses naming buffers not in flight, bad lengths or offsets are
+ * RX ring (Xen netif layout) and frame pages the builder gave it (frames of
+ * its own reservation); it sizes its grant table with
+ * GNTTABOP_setup_table and writes a version-1 entry per shared page into
+ * the table frame, granting it to the driver domain (the rings and RX
+ * pages writable, TX pages read-only), as a PV netfront does; it posts
+ * every RX page, publishes its ring references and "connected", asks the
+ * switch's DHCP server for its address, and then either sends numbered UDP
+ * datagrams to its peer's echo port and checks the echoes (net-a, after
+ * resolving the peer by ARP) or echoes every datagram it receives (net-b); or,
+ * as domain 8 ("net-evil"), attacks the backend. Everything from the backend is
+ * checked: responses naming buffers not in flight, bad lengths or offsets are
  * counted and ignored. Frames are built and parsed here by hand, as a guest
  * would (no switch code is used on this side).
  */
@@ -100,6 +103,43 @@ static const uint8_t *udp_payload(const uint8_t *f, unsigned int len,
     return f + 42;
 }
 
+/* ---- grants ---- */
+
+/*
+ * One frame of grant table (GNTTABOP_setup_table), then an entry per
+ * shared page for the backend: domid and frame first, the flags last
+ * with a release store, so the hypervisor never sees a valid type with
+ * stale fields. Return HV_OK, or the failure (printed).
+ */
+static int front_grant(struct netfront *f)
+{
+    uint64_t list[1] = {0};
+    struct hv_gnttab_setup_table st = {
+        .dom = HV_DOMID_SELF, .nr_frames = 1, .frame_list = (uintptr_t)list};
+    struct hv_grant_entry_v1 *t;
+    long rc;
+
+    rc = hv_hypercall3(HV_HYPERCALL_grant_table_op, HV_GNTTABOP_setup_table,
+                       (uintptr_t)&st, 1);
+    if (rc != HV_OK || st.status != HV_GNTST_okay) {
+        demo_say("%s: setup_table failed (%ld, status %d)\n", f->name, rc,
+                 st.status);
+        return rc != HV_OK ? (int)rc : HV_EIO;
+    }
+    /* An orphan vCPU reaches its table frame through the direct map. */
+    t = hv_core_gnttab_va(list[0] << HV_PAGE_SHIFT);
+    for (uint32_t ref = 0; ref < NET_GRANTS; ref++) {
+        uint16_t flags = HV_GTF_permit_access;
+
+        if (ref >= REF_TX(0) && ref < REF_TX(NET_BUFS))
+            flags |= HV_GTF_readonly; /* the backend only reads TX pages */
+        t[ref].domid = NET_BACKEND;
+        t[ref].frame = (uint32_t)f->pages.mfn[ref];
+        __atomic_store_n(&t[ref].flags, flags, __ATOMIC_RELEASE);
+    }
+    return HV_OK;
+}
+
 /* ---- the netfront (domains 5 and 6) ---- */
 
 static void front_post_rx(struct netfront *f, uint16_t id)
@@ -141,7 +181,7 @@ static int front_send(struct netfront *f, const uint8_t *frame,
         return HV_ENOSPC;
     id = f->tx_free[--f->tx_free_count];
     f->tx_busy[id] = true;
-    hv_memcpy(f->pages->tx[id], frame, len);
+    hv_memcpy(f->pages.tx[id], frame, len);
     struct hv_vsw_netif_tx_request rq = {
         .gref = REF_TX(id), .offset = 0, .id = id, .size = (uint16_t)len};
     hv_vsw_ring_put_request(&f->tx, &rq);
@@ -167,7 +207,7 @@ static unsigned int front_recv(struct netfront *f, uint8_t *buf,
         if (r.status > 0 && (unsigned int)r.status <= cap &&
             (unsigned int)r.offset + (unsigned int)r.status <= HV_PAGE_SIZE) {
             n = (unsigned int)r.status;
-            hv_memcpy(buf, f->pages->rx[r.id] + r.offset, n);
+            hv_memcpy(buf, f->pages.rx[r.id] + r.offset, n);
         }
         front_post_rx(f, r.id);
         if (n > 0)
@@ -544,7 +584,7 @@ static HV_NORETURN void evil_main(struct hv_vcpu *self, struct netfront *f)
     static const uint8_t net_a[6] = {0x02, 0, 0, 0, 0, 5};
     struct hv_vsw_netif_rx_request unknown = {.id = 0, .gref = 999};
     struct hv_vsw_netif_rx_request ro = {.id = 1, .gref = REF_TX(0)};
-    struct hv_vsw_sring *s = (struct hv_vsw_sring *)f->pages->tx_ring;
+    struct hv_vsw_sring *s = (struct hv_vsw_sring *)f->pages.tx_ring;
     uint8_t payload[NET_PAYLOAD] = {0};
     bool kick = false;
     int st;
@@ -572,7 +612,7 @@ static HV_NORETURN void evil_main(struct hv_vcpu *self, struct netfront *f)
     }
     /* Pretend to be net-b (10.0.0.6) towards net-a: dropped by the switch. */
     st = evil_tx(self, f, REF_TX(2),
-                 (uint16_t)udp_frame(f->pages->tx[2], net_a, f->mac.b,
+                 (uint16_t)udp_frame(f->pages.tx[2], net_a, f->mac.b,
                                      0x0a000006u, 0x0a000005u, NET_ECHO_PORT,
                                      1024, payload, sizeof(payload)));
     demo_say("%s: TX posing as 10.0.0.6: status %d\n", f->name, st);
@@ -592,13 +632,15 @@ void demo_net_front_main(struct hv_vcpu *self, void *arg)
 {
     struct netfront *f = arg;
 
-    if (hv_vsw_ring_front_init(&f->tx, f->pages->tx_ring, HV_PAGE_SIZE,
+    if (hv_vsw_ring_front_init(&f->tx, f->pages.tx_ring, HV_PAGE_SIZE,
                                HV_VSW_NETIF_TX_SLOT) != HV_OK ||
-        hv_vsw_ring_front_init(&f->rx, f->pages->rx_ring, HV_PAGE_SIZE,
+        hv_vsw_ring_front_init(&f->rx, f->pages.rx_ring, HV_PAGE_SIZE,
                                HV_VSW_NETIF_RX_SLOT) != HV_OK) {
         demo_say("%s: cannot set up rings\n", f->name);
         return;
     }
+    if (front_grant(f) != HV_OK)
+        return;
     /* TX pages 0-2 are net-evil's for hand-made requests. */
     f->tx_free_count = 0;
     for (uint16_t i = f->evil ? 3 : 0; i < NET_BUFS; i++)

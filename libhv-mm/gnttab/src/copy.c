@@ -60,20 +60,22 @@ static void gt_copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
 /* One side of a copy, resolved. */
 struct side {
     struct hv_gnttab *g; /* granter when by reference, else NULL */
-    hv_grant_ref_t ref;
-    uint64_t mfn;
+    uint64_t val;        /* grant reference, or the caller's own frame */
+    uint64_t mfn;        /* machine frame, once taken */
+    uint16_t domid;
+    uint16_t offset;
     bool rw;
-    bool taken;
 };
 
-static int take_side(struct hv_gnttab *caller, struct side *s, bool by_ref,
-                     const struct hv_gnttab_copy_ptr *p,
-                     struct hv_mm_flush *flush)
+/* Take one side: the grant pinned, or the own frame referenced. */
+static inline int take_side(struct hv_gnttab *caller, struct side *s,
+                            struct hv_mm_flush *flush)
 {
-    if (by_ref)
-        return gt_pin(s->g, s->ref, caller->cfg.domid, s->rw, &s->mfn, flush);
+    if (s->g)
+        return gt_pin(s->g, (hv_grant_ref_t)s->val, caller->cfg.domid, s->rw,
+                      &s->mfn, flush);
 
-    s->mfn = gt_frame_to_mfn(caller, HV_READ_ONCE(p->u.gmfn));
+    s->mfn = gt_frame_to_mfn(caller, s->val);
     if (s->mfn == HV_MM_INVALID_FRAME)
         return HV_GNTST_bad_page;
     if (s->rw) {
@@ -88,13 +90,12 @@ static int take_side(struct hv_gnttab *caller, struct side *s, bool by_ref,
     return HV_GNTST_okay;
 }
 
-static void put_side(struct hv_gnttab *caller, struct side *s,
-                     struct hv_mm_flush *flush)
+/* Drop what take_side() took. */
+static inline void put_side(struct hv_gnttab *caller, struct side *s,
+                            struct hv_mm_flush *flush)
 {
-    if (!s->taken)
-        return;
     if (s->g) {
-        gt_unpin(s->g, s->ref, s->rw, flush);
+        gt_unpin(s->g, (hv_grant_ref_t)s->val, s->rw, flush);
     } else if (s->rw) {
         HV_CHECK(hv_mm_put_page_and_type(caller->cfg.mm, hv_mfn(s->mfn),
                                          HV_MM_TYPE_WRITABLE, flush) == HV_OK);
@@ -102,13 +103,18 @@ static void put_side(struct hv_gnttab *caller, struct side *s,
         HV_CHECK(hv_mm_put_page(caller->cfg.mm, hv_mfn(s->mfn), flush) ==
                  HV_OK);
     }
-    s->taken = false;
 }
 
-/* Resolve one side's table: the granter by reference, else the caller. */
-static int side_table(struct hv_gnttab *caller, struct hv_gnttab *given,
-                      bool by_ref, uint16_t domid, struct side *s)
+/*
+ * Resolve one side's table: the granter by reference, else the caller.
+ * Reads the side's guest fields, each once.
+ */
+static inline int side_table(struct hv_gnttab *caller, struct hv_gnttab *given,
+                             bool by_ref, const struct hv_gnttab_copy_ptr *p,
+                             struct side *s)
 {
+    uint16_t domid = s->domid;
+
     if (by_ref) {
         if (!given || !gt_names(given, caller, domid) ||
             given->cfg.mm != caller->cfg.mm)
@@ -116,6 +122,7 @@ static int side_table(struct hv_gnttab *caller, struct hv_gnttab *given,
         if (gt_is_dying(given))
             return HV_GNTST_bad_domain;
         s->g = given;
+        s->val = HV_READ_ONCE(p->u.ref);
         return HV_GNTST_okay;
     }
     if (domid != HV_DOMID_SELF && domid != caller->cfg.domid)
@@ -123,6 +130,7 @@ static int side_table(struct hv_gnttab *caller, struct hv_gnttab *given,
     if (given && given != caller)
         return HV_GNTST_permission_denied;
     s->g = NULL;
+    s->val = HV_READ_ONCE(p->u.gmfn);
     return HV_GNTST_okay;
 }
 
@@ -130,62 +138,60 @@ static int copy_checked(struct hv_gnttab *caller, struct hv_gnttab *src,
                         struct hv_gnttab *dst, struct hv_gnttab_copy *op,
                         struct hv_mm_flush *flush)
 {
-    struct hv_gnttab_copy_ptr sp, dp;
-    struct side s = {0}, d = {0};
+    struct side s, d;
     uint16_t len, flags;
     const struct hv_gnttab_ops *ops = caller->cfg.ops;
     uint8_t *sva, *dva;
     int rc;
 
-    /* One read of every guest field. */
-    sp = op->source;
-    dp = op->dest;
+    /* One read of every guest field (the frame or reference: below). */
     len = HV_READ_ONCE(op->len);
     flags = HV_READ_ONCE(op->flags);
-    hv_barrier();
-
-    if (flags & ~(HV_GNTCOPY_source_gref | HV_GNTCOPY_dest_gref))
-        return HV_GNTST_bad_copy_arg;
-    if ((uint32_t)sp.offset + len > HV_PAGE_SIZE ||
-        (uint32_t)dp.offset + len > HV_PAGE_SIZE)
-        return HV_GNTST_bad_copy_arg; /* no copy leaves its frame */
-    if (gt_is_dying(caller))
-        return HV_GNTST_bad_domain;
-    rc = side_table(caller, src, flags & HV_GNTCOPY_source_gref, sp.domid, &s);
-    if (rc != HV_GNTST_okay)
-        return rc;
-    rc = side_table(caller, dst, flags & HV_GNTCOPY_dest_gref, dp.domid, &d);
-    if (rc != HV_GNTST_okay)
-        return rc;
-    s.ref = sp.u.ref;
-    d.ref = dp.u.ref;
+    s.offset = HV_READ_ONCE(op->source.offset);
+    s.domid = HV_READ_ONCE(op->source.domid);
+    d.offset = HV_READ_ONCE(op->dest.offset);
+    d.domid = HV_READ_ONCE(op->dest.domid);
     s.rw = false;
     d.rw = true;
 
+    if (flags & ~(HV_GNTCOPY_source_gref | HV_GNTCOPY_dest_gref))
+        return HV_GNTST_bad_copy_arg;
+    if ((uint32_t)s.offset + len > HV_PAGE_SIZE ||
+        (uint32_t)d.offset + len > HV_PAGE_SIZE)
+        return HV_GNTST_bad_copy_arg; /* no copy leaves its frame */
+    if (gt_is_dying(caller))
+        return HV_GNTST_bad_domain;
+    rc = side_table(caller, src, flags & HV_GNTCOPY_source_gref, &op->source,
+                    &s);
+    if (rc != HV_GNTST_okay)
+        return rc;
+    rc = side_table(caller, dst, flags & HV_GNTCOPY_dest_gref, &op->dest, &d);
+    if (rc != HV_GNTST_okay)
+        return rc;
+
     if (s.g || d.g)
         gt_lock_two(s.g, d.g);
-    rc = take_side(caller, &s, s.g != NULL, &sp, flush);
+    rc = take_side(caller, &s, flush);
     if (rc != HV_GNTST_okay)
-        goto out;
-    s.taken = true;
-    rc = take_side(caller, &d, d.g != NULL, &dp, flush);
+        goto unlock;
+    rc = take_side(caller, &d, flush);
     if (rc != HV_GNTST_okay)
-        goto out;
-    d.taken = true;
+        goto put_src;
 
     if (len > 0) {
         sva = ops->map_frame(caller->cfg.ops_ctx, hv_mfn(s.mfn));
         dva = ops->map_frame(caller->cfg.ops_ctx, hv_mfn(d.mfn));
         HV_CHECK(sva != NULL && dva != NULL);
-        gt_copy_bytes(dva + dp.offset, sva + sp.offset, len);
+        gt_copy_bytes(dva + d.offset, sva + s.offset, len);
         if (ops->unmap_frame) {
             ops->unmap_frame(caller->cfg.ops_ctx, dva);
             ops->unmap_frame(caller->cfg.ops_ctx, sva);
         }
     }
-out:
     put_side(caller, &d, flush);
+put_src:
     put_side(caller, &s, flush);
+unlock:
     if (s.g || d.g)
         gt_unlock_two(s.g, d.g);
     return rc;

@@ -40,8 +40,34 @@ static inline bool gt_is_dying(struct hv_gnttab *gt)
     return __atomic_load_n(&gt->dying, __ATOMIC_ACQUIRE);
 }
 
-void gt_lock_two(struct hv_gnttab *a, struct hv_gnttab *b);
-void gt_unlock_two(struct hv_gnttab *a, struct hv_gnttab *b);
+/* Lock one or two tables (either may be NULL, or both the same), in
+ * ascending address order; inline: every operation's hot path. */
+static inline void gt_lock_two(struct hv_gnttab *a, struct hv_gnttab *b)
+{
+    if (a == b || b == NULL) {
+        hv_spin_lock(&a->lock);
+    } else if (a == NULL) {
+        hv_spin_lock(&b->lock);
+    } else if ((uintptr_t)a < (uintptr_t)b) {
+        hv_spin_lock(&a->lock);
+        hv_spin_lock(&b->lock);
+    } else {
+        hv_spin_lock(&b->lock);
+        hv_spin_lock(&a->lock);
+    }
+}
+
+static inline void gt_unlock_two(struct hv_gnttab *a, struct hv_gnttab *b)
+{
+    if (a == b || b == NULL) {
+        hv_spin_unlock(&a->lock);
+    } else if (a == NULL) {
+        hv_spin_unlock(&b->lock);
+    } else {
+        hv_spin_unlock(&a->lock);
+        hv_spin_unlock(&b->lock);
+    }
+}
 
 /* Whether @dom names @gt: its id, or DOMID_SELF from @gt itself. */
 static inline bool gt_names(struct hv_gnttab *gt, struct hv_gnttab *self,
@@ -64,7 +90,12 @@ void gt_unpin(struct hv_gnttab *g, hv_grant_ref_t ref, bool rw,
 
 /* Guest frame number of @g's domain (mfn, or gfn when translated) to a
  * machine frame; HV_MM_INVALID_FRAME when none. */
-uint64_t gt_frame_to_mfn(struct hv_gnttab *g, uint64_t frame);
+static inline uint64_t gt_frame_to_mfn(struct hv_gnttab *g, uint64_t frame)
+{
+    if (g->cfg.flags & HV_GNTTAB_TRANSLATED)
+        return hv_mm_p2m(g->cfg.mm, g->cfg.mm_dom, hv_gfn(frame));
+    return frame;
+}
 
 /*
  * Lock @mapper and the granter of its handle @h (src/table.c). Returns

@@ -35,13 +35,6 @@
  */
 #include "gnttab_priv.h"
 
-uint64_t gt_frame_to_mfn(struct hv_gnttab *g, uint64_t frame)
-{
-    if (g->cfg.flags & HV_GNTTAB_TRANSLATED)
-        return hv_mm_p2m(g->cfg.mm, g->cfg.mm_dom, hv_gfn(frame));
-    return frame;
-}
-
 /*
  * Set @set in the entry's flags after checking, on one read of the word,
  * that the entry grants @user the access asked. Return GNTST_okay or

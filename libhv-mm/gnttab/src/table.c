@@ -24,33 +24,6 @@
  */
 #include "gnttab_priv.h"
 
-void gt_lock_two(struct hv_gnttab *a, struct hv_gnttab *b)
-{
-    if (a == b || b == NULL) {
-        hv_spin_lock(&a->lock);
-    } else if (a == NULL) {
-        hv_spin_lock(&b->lock);
-    } else if ((uintptr_t)a < (uintptr_t)b) {
-        hv_spin_lock(&a->lock);
-        hv_spin_lock(&b->lock);
-    } else {
-        hv_spin_lock(&b->lock);
-        hv_spin_lock(&a->lock);
-    }
-}
-
-void gt_unlock_two(struct hv_gnttab *a, struct hv_gnttab *b)
-{
-    if (a == b || b == NULL) {
-        hv_spin_unlock(&a->lock);
-    } else if (a == NULL) {
-        hv_spin_unlock(&b->lock);
-    } else {
-        hv_spin_unlock(&a->lock);
-        hv_spin_unlock(&b->lock);
-    }
-}
-
 int hv_gnttab_init(struct hv_gnttab *gt, const struct hv_gnttab_config *cfg)
 {
     uint32_t i;
