@@ -46,6 +46,11 @@ bool core_console_busy(void);
 /* One line about memory for the debugger's `mem` (memory.c). */
 void core_mem_describe(char *buf, size_t size);
 
+/* Called by hv_domain_destroy() before anything is undone; a refusal
+ * (e.g. HV_EBUSY: others still map the domain's grants) is returned and
+ * leaves the domain as it was. Set by the grant-table glue. */
+extern int (*core_domain_destroy_hook)(struct hv_domain *d);
+
 /* When to stop (main.c sets it; schedule.c watches it). */
 extern hv_time_t core_power_deadline;
 HV_NORETURN void core_finish(int status);

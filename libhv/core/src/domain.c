@@ -8,6 +8,8 @@
  */
 #include "core_priv.h"
 
+int (*core_domain_destroy_hook)(struct hv_domain *d);
+
 int hv_domain_create(hv_domid_t id, const char *name, struct hv_domain **out)
 {
     struct hv_domain *d = core_domain_slot(id);
@@ -56,6 +58,12 @@ int hv_domain_destroy(struct hv_domain *d)
     for (unsigned int i = 0; i < d->vcpu_count; i++) {
         if (d->vcpus[i] != NULL && d->vcpus[i]->state == HV_VCPU_RUNNING)
             return HV_EBUSY;
+    }
+    if (core_domain_destroy_hook != NULL) {
+        int rc = core_domain_destroy_hook(d);
+
+        if (rc != HV_OK)
+            return rc;
     }
     d->dying = true;
     for (unsigned int i = 0; i < d->vcpu_count; i++) {

@@ -247,12 +247,24 @@ static long do_grant_table_op(struct hv_vcpu *v, const uint64_t args[6])
     return rc;
 }
 
+/* hv_domain_destroy() calls this first: no table, nothing to do. */
+static int detach_on_destroy(struct hv_domain *d)
+{
+    int rc = hv_core_gnttab_detach(d);
+
+    return rc == HV_ENOENT ? HV_OK : rc;
+}
+
 int hv_core_gnttab_enable(void)
 {
+    int rc;
+
     if (hv_core_mm() == NULL)
         return HV_ENOSYS;
-    return hv_hypercall_register(HV_HYPERCALL_grant_table_op,
-                                 do_grant_table_op);
+    rc = hv_hypercall_register(HV_HYPERCALL_grant_table_op, do_grant_table_op);
+    if (rc == HV_OK)
+        core_domain_destroy_hook = detach_on_destroy;
+    return rc;
 }
 
 /* ---- attach and detach ---- */

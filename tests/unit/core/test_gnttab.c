@@ -419,6 +419,10 @@ static void test_detach_order(void **state)
     /* The granter cannot go while mapped; its grants are refused now. */
     assert_int_equal(hv_core_gnttab_detach(dg), HV_EBUSY);
     assert_int_equal(hv_core_gnttab_detach(dg), HV_EBUSY);
+    /* Destroying it is refused the same way, and changes nothing. */
+    assert_int_equal(hv_domain_destroy(dg), HV_EBUSY);
+    assert_ptr_equal(hv_domain_lookup(dg->id), dg);
+    assert_false(dg->dying);
     m.handle = 0;
     assert_int_equal(gnttab_op(vm, HV_GNTTABOP_map_grant_ref, &m, 1), HV_OK);
     assert_int_equal(m.status, HV_GNTST_bad_domain);

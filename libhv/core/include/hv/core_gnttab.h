@@ -25,11 +25,12 @@
  * granter's table frames, GTF_reading / GTF_writing are set in them while
  * mapped, the mapping holds its libhv-mm references and a maptrack handle.
  *
- * Teardown. hv_core_gnttab_detach() must be called before
- * hv_domain_destroy() (the core has no destroy hook yet): it unmaps the
- * domain's own mappings, refuses with HV_EBUSY while others map its
- * grants (call again after they unmapped or were detached), then frees
- * the table frames and tears down the libhv-mm domain.
+ * Teardown. hv_domain_destroy() calls hv_core_gnttab_detach() first once
+ * grant tables are enabled (it may also be called on its own): it unmaps
+ * the domain's own mappings, refuses with HV_EBUSY while others map its
+ * grants -- hv_domain_destroy() then returns HV_EBUSY and changes nothing;
+ * call again after they unmapped or were detached -- then frees the table
+ * frames and tears down the libhv-mm domain.
  *
  * Locking: one CPU, like the rest of the core; call with interrupts off
  * or from a vCPU (hypercalls run with the core's usual rules).
