@@ -153,6 +153,16 @@ int hv_mm_get_page_type(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
     return rc;
 }
 
+/*
+ * A caller may drop a typed reference of `type` only if the frame has that
+ * type and holds one beyond the pin's, which only unpin drops.
+ */
+static bool typed_ref_droppable(const struct hv_mm_page *pg, unsigned int type)
+{
+    return pg->type == type &&
+           pg->type_count > ((pg->flags & PF_PINNED) ? 1u : 0u);
+}
+
 int hv_mm_put_page_type(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
                         struct hv_mm_flush *flush)
 {
@@ -165,9 +175,7 @@ int hv_mm_put_page_type(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
     hv_spin_lock(&mm->lock);
     if (mm_mfn_is_ram(mm, m)) {
         pg = mm_page(mm, m);
-        /* Never the pin's reference: only unpin drops that. */
-        if (pg->type == type &&
-            pg->type_count > ((pg->flags & PF_PINNED) ? 1u : 0u)) {
+        if (typed_ref_droppable(pg, type)) {
             mm_put_type(mm, m, flush);
             rc = HV_OK;
         }
@@ -201,8 +209,7 @@ int hv_mm_put_page_and_type(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
     hv_spin_lock(&mm->lock);
     if (mm_mfn_is_ram(mm, m)) {
         pg = mm_page(mm, m);
-        if (pg->type == type &&
-            pg->type_count > ((pg->flags & PF_PINNED) ? 1u : 0u)) {
+        if (typed_ref_droppable(pg, type)) {
             mm_put_page_and_type(mm, m, flush);
             rc = HV_OK;
         }
