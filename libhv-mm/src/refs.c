@@ -163,25 +163,32 @@ static bool typed_ref_droppable(const struct hv_mm_page *pg, unsigned int type)
            pg->type_count > ((pg->flags & PF_PINNED) ? 1u : 0u);
 }
 
-int hv_mm_put_page_type(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
-                        struct hv_mm_flush *flush)
+/* Drop one typed reference of `type`, and with `also_general` the general
+ * reference that goes with it; HV_EINVAL when the caller holds none. */
+static int put_typed(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
+                     struct hv_mm_flush *flush, bool also_general)
 {
     uint64_t m = hv_mfn_val(mfn);
-    struct hv_mm_page *pg;
     int rc = HV_EINVAL;
 
     if (!flush || !type_ok(type))
         return HV_EINVAL;
     hv_spin_lock(&mm->lock);
-    if (mm_mfn_is_ram(mm, m)) {
-        pg = mm_page(mm, m);
-        if (typed_ref_droppable(pg, type)) {
+    if (mm_mfn_is_ram(mm, m) && typed_ref_droppable(mm_page(mm, m), type)) {
+        if (also_general)
+            mm_put_page_and_type(mm, m, flush);
+        else
             mm_put_type(mm, m, flush);
-            rc = HV_OK;
-        }
+        rc = HV_OK;
     }
     hv_spin_unlock(&mm->lock);
     return rc;
+}
+
+int hv_mm_put_page_type(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
+                        struct hv_mm_flush *flush)
+{
+    return put_typed(mm, mfn, type, flush, false);
 }
 
 int hv_mm_get_page_and_type(struct hv_mm *mm, hv_mfn_t mfn, hv_domid_t owner,
@@ -200,20 +207,5 @@ int hv_mm_get_page_and_type(struct hv_mm *mm, hv_mfn_t mfn, hv_domid_t owner,
 int hv_mm_put_page_and_type(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
                             struct hv_mm_flush *flush)
 {
-    uint64_t m = hv_mfn_val(mfn);
-    struct hv_mm_page *pg;
-    int rc = HV_EINVAL;
-
-    if (!flush || !type_ok(type))
-        return HV_EINVAL;
-    hv_spin_lock(&mm->lock);
-    if (mm_mfn_is_ram(mm, m)) {
-        pg = mm_page(mm, m);
-        if (typed_ref_droppable(pg, type)) {
-            mm_put_page_and_type(mm, m, flush);
-            rc = HV_OK;
-        }
-    }
-    hv_spin_unlock(&mm->lock);
-    return rc;
+    return put_typed(mm, mfn, type, flush, true);
 }
