@@ -35,8 +35,10 @@
 #ifndef HV_MM_H
 #define HV_MM_H
 
+#include <hv/abi/arch-x86_64.h>
+#include <hv/abi/memory.h>
+#include <hv/abi/xen.h>
 #include <hv/base.h>
-#include <hv/mm_abi.h>
 #include <hv/mm_types.h>
 
 HV_EXTERN_C_BEGIN

@@ -9,8 +9,10 @@
  * guests depend on them. The static assertions at the bottom pin the
  * layouts to Xen's sizes and offsets for the x86-64 PV ABI.
  *
- * Event-channel, grant-table and MMU constants live with the libraries
- * that implement them (<hv/evtchn.h>, <hv/mm_abi.h>).
+ * The PV memory interface (mmu_update, mmuext_op, update_va_mapping) is
+ * here too; memory_op is in <hv/abi/memory.h>, grant tables in
+ * <hv/abi/grant_table.h>, event channels in <hv/abi/event_channel.h> and
+ * the x86-64 virtual layout and page-table bits in <hv/abi/arch-x86_64.h>.
  */
 #ifndef HV_ABI_XEN_H
 #define HV_ABI_XEN_H
@@ -105,6 +107,63 @@ struct hv_sched_shutdown {
 #define HV_XENVER_get_features 6
 #define HV_XENVER_pagesize     7
 
+/* ---- mmu_update: the low 2 bits of `ptr` select the command ---- */
+#define HV_MMU_NORMAL_PT_UPDATE       0 /* ptr = MA of a PTE, val = new PTE */
+#define HV_MMU_MACHPHYS_UPDATE        1 /* ptr = MA of the frame, val = gpfn */
+#define HV_MMU_PT_UPDATE_PRESERVE_AD  2 /* as NORMAL, keep hardware A/D bits */
+#define HV_MMU_PT_UPDATE_NO_TRANSLATE 3 /* (HVM only in Xen; refused here) */
+#define HV_MMU_CMD_MASK               3ULL
+
+struct hv_mmu_update {
+    uint64_t ptr; /* machine address | command */
+    uint64_t val; /* new entry, or guest frame for MACHPHYS */
+};
+
+/* ---- mmuext_op commands ---- */
+#define HV_MMUEXT_PIN_L1_TABLE       0
+#define HV_MMUEXT_PIN_L2_TABLE       1
+#define HV_MMUEXT_PIN_L3_TABLE       2
+#define HV_MMUEXT_PIN_L4_TABLE       3
+#define HV_MMUEXT_UNPIN_TABLE        4
+#define HV_MMUEXT_NEW_BASEPTR        5
+#define HV_MMUEXT_TLB_FLUSH_LOCAL    6
+#define HV_MMUEXT_INVLPG_LOCAL       7
+#define HV_MMUEXT_TLB_FLUSH_MULTI    8
+#define HV_MMUEXT_INVLPG_MULTI       9
+#define HV_MMUEXT_TLB_FLUSH_ALL      10
+#define HV_MMUEXT_INVLPG_ALL         11
+#define HV_MMUEXT_FLUSH_CACHE        12
+#define HV_MMUEXT_SET_LDT            13
+#define HV_MMUEXT_NEW_USER_BASEPTR   15
+#define HV_MMUEXT_CLEAR_PAGE         16
+#define HV_MMUEXT_COPY_PAGE          17
+#define HV_MMUEXT_FLUSH_CACHE_GLOBAL 18
+#define HV_MMUEXT_MARK_SUPER         19
+#define HV_MMUEXT_UNMARK_SUPER       20
+
+struct hv_mmuext_op {
+    uint32_t cmd;
+    uint32_t pad_; /* the 64-bit layout's natural padding */
+    union {
+        uint64_t mfn;         /* PIN_*, UNPIN, NEW_BASEPTR */
+        uint64_t linear_addr; /* INVLPG_*, SET_LDT */
+    } arg1;
+    union {
+        uint32_t nr_ents;  /* SET_LDT */
+        uint64_t vcpumask; /* *_MULTI: guest pointer to a bitmap */
+        uint64_t src_mfn;  /* COPY_PAGE */
+    } arg2;
+};
+
+/* ---- update_va_mapping flags ---- */
+#define HV_UVMF_NONE           0
+#define HV_UVMF_TLB_FLUSH      1
+#define HV_UVMF_INVLPG         2
+#define HV_UVMF_FLUSHTYPE_MASK 3
+#define HV_UVMF_MULTI          0
+#define HV_UVMF_LOCAL          0
+#define HV_UVMF_ALL            4
+
 /* ---- shared memory with a PV guest (x86-64 layout) ---- */
 
 #define HV_LEGACY_MAX_VCPUS 32
@@ -155,6 +214,8 @@ struct hv_shared_info {
 };
 
 HV_STATIC_ASSERT(sizeof(struct hv_multicall_entry) == 64, "multicall_entry");
+HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 16, "mmu_update");
+HV_STATIC_ASSERT(sizeof(struct hv_mmuext_op) == 24, "mmuext_op");
 HV_STATIC_ASSERT(sizeof(struct hv_vcpu_time_info) == 32, "vcpu_time_info");
 HV_STATIC_ASSERT(sizeof(struct hv_vcpu_info) == 64, "vcpu_info");
 HV_STATIC_ASSERT(offsetof(struct hv_vcpu_info, evtchn_pending_sel) == 8,
