@@ -144,7 +144,7 @@ static int front_grant(struct netfront *f)
 
 static void front_post_rx(struct netfront *f, uint16_t id)
 {
-    struct hv_vsw_netif_rx_request rq = {.id = id, .gref = REF_RX(id)};
+    struct hv_netif_rx_request rq = {.id = id, .gref = REF_RX(id)};
     bool kick = false;
 
     if (hv_vsw_ring_put_request(&f->rx, &rq) == HV_OK)
@@ -155,14 +155,14 @@ static void front_post_rx(struct netfront *f, uint16_t id)
 
 static void front_reap_tx(struct netfront *f)
 {
-    struct hv_vsw_netif_tx_response r;
+    struct hv_netif_tx_response r;
 
     while (hv_vsw_ring_get_response(&f->tx, &r) == 1) {
         if (r.id >= NET_BUFS || !f->tx_busy[r.id]) {
             f->bad_rsp++; /* an answer to nothing: ignore it */
             continue;
         }
-        if (r.status != HV_VSW_NETIF_RSP_OKAY)
+        if (r.status != HV_NETIF_RSP_OKAY)
             f->tx_errors++;
         f->tx_busy[r.id] = false;
         f->tx_free[f->tx_free_count++] = r.id;
@@ -182,7 +182,7 @@ static int front_send(struct netfront *f, const uint8_t *frame,
     id = f->tx_free[--f->tx_free_count];
     f->tx_busy[id] = true;
     hv_memcpy(f->pages.tx[id], frame, len);
-    struct hv_vsw_netif_tx_request rq = {
+    struct hv_netif_tx_request rq = {
         .gref = REF_TX(id), .offset = 0, .id = id, .size = (uint16_t)len};
     hv_vsw_ring_put_request(&f->tx, &rq);
     hv_vsw_ring_push_requests(&f->tx, &kick);
@@ -195,7 +195,7 @@ static int front_send(struct netfront *f, const uint8_t *frame,
 static unsigned int front_recv(struct netfront *f, uint8_t *buf,
                                unsigned int cap)
 {
-    struct hv_vsw_netif_rx_response r;
+    struct hv_netif_rx_response r;
 
     while (hv_vsw_ring_get_response(&f->rx, &r) == 1) {
         unsigned int n = 0;
@@ -495,7 +495,7 @@ static HV_NORETURN void ping_loop(struct hv_vcpu *self, struct netfront *f)
 
         if (len == 0) {
             if (hv_now() - last >= NET_STALL && next != expect) {
-                const struct hv_vsw_sring *t = f->tx.s, *r = f->rx.s;
+                const struct hv_sring *t = f->tx.s, *r = f->rx.s;
 
                 /* with both rings' shared indices, for a post-mortem */
                 demo_say("%s: stalled: no echo for %lld ms, %u in flight; "
@@ -547,8 +547,8 @@ static int evil_answer(struct hv_vcpu *self, struct netfront *f, bool tx)
 {
     hv_time_t deadline = hv_now() + NET_TIMEOUT;
     union {
-        struct hv_vsw_netif_tx_response t;
-        struct hv_vsw_netif_rx_response r;
+        struct hv_netif_tx_response t;
+        struct hv_netif_rx_response r;
     } u;
 
     for (;;) {
@@ -564,7 +564,7 @@ static int evil_answer(struct hv_vcpu *self, struct netfront *f, bool tx)
 static int evil_tx(struct hv_vcpu *self, struct netfront *f, uint32_t gref,
                    uint16_t size)
 {
-    struct hv_vsw_netif_tx_request rq = {.gref = gref, .size = size};
+    struct hv_netif_tx_request rq = {.gref = gref, .size = size};
     bool kick = false;
 
     hv_vsw_ring_put_request(&f->tx, &rq);
@@ -582,9 +582,9 @@ static int evil_tx(struct hv_vcpu *self, struct netfront *f, uint32_t gref,
 static HV_NORETURN void evil_main(struct hv_vcpu *self, struct netfront *f)
 {
     static const uint8_t net_a[6] = {0x02, 0, 0, 0, 0, 5};
-    struct hv_vsw_netif_rx_request unknown = {.id = 0, .gref = 999};
-    struct hv_vsw_netif_rx_request ro = {.id = 1, .gref = REF_TX(0)};
-    struct hv_vsw_sring *s = (struct hv_vsw_sring *)f->pages.tx_ring;
+    struct hv_netif_rx_request unknown = {.id = 0, .gref = 999};
+    struct hv_netif_rx_request ro = {.id = 1, .gref = REF_TX(0)};
+    struct hv_sring *s = (struct hv_sring *)f->pages.tx_ring;
     uint8_t payload[NET_PAYLOAD] = {0};
     bool kick = false;
     int st;

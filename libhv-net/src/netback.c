@@ -42,7 +42,7 @@ int hv_vsw_netback_init(struct hv_vsw_netback *nb, struct hv_vsw_ring_back *tx,
 static int tx_answer(struct hv_vsw_netback *nb, uint16_t id, int16_t status)
 {
     union {
-        struct hv_vsw_netif_tx_response r;
+        struct hv_netif_tx_response r;
         uint8_t slot[HV_VSW_NETIF_TX_SLOT];
     } u;
     hv_memset(&u, 0, sizeof(u));
@@ -54,20 +54,19 @@ static int tx_answer(struct hv_vsw_netback *nb, uint16_t id, int16_t status)
 /* One request: returns 1 if it produced a frame in *pkt, 0 if not, or a
  * negative error from the ring. */
 static int tx_one(struct hv_vsw_netback *nb,
-                  const struct hv_vsw_netif_tx_request *rq,
-                  struct hv_vsw_pkt *pkt)
+                  const struct hv_netif_tx_request *rq, struct hv_vsw_pkt *pkt)
 {
     if (nb->tx_in_extra) {
-        const struct hv_vsw_netif_extra_info *x = (const void *)rq;
-        nb->tx_in_extra = (x->flags & HV_VSW_NETIF_EXTRA_FLAG_MORE) != 0;
-        return tx_answer(nb, 0, HV_VSW_NETIF_RSP_NULL);
+        const struct hv_netif_extra_info *x = (const void *)rq;
+        nb->tx_in_extra = (x->flags & HV_NETIF_EXTRA_FLAG_MORE) != 0;
+        return tx_answer(nb, 0, HV_NETIF_RSP_NULL);
     }
-    bool more = (rq->flags & HV_VSW_NETTXF_MORE_DATA) != 0;
+    bool more = (rq->flags & HV_NETTXF_MORE_DATA) != 0;
     if (nb->tx_in_chain) {
         nb->tx_in_chain = more;
-        return tx_answer(nb, rq->id, HV_VSW_NETIF_RSP_ERROR);
+        return tx_answer(nb, rq->id, HV_NETIF_RSP_ERROR);
     }
-    bool ok = !more && !(rq->flags & HV_VSW_NETTXF_EXTRA_INFO) &&
+    bool ok = !more && !(rq->flags & HV_NETTXF_EXTRA_INFO) &&
               rq->size >= HV_VSW_ETH_HLEN && rq->size <= HV_VSW_FRAME_MAX &&
               rq->size <= pkt->cap && rq->offset < HV_PAGE_SIZE &&
               rq->size <= HV_PAGE_SIZE - rq->offset;
@@ -75,14 +74,14 @@ static int tx_one(struct hv_vsw_netback *nb,
                                  rq->size) < 0)
         ok = false;
     nb->tx_in_chain = more;
-    nb->tx_in_extra = (rq->flags & HV_VSW_NETTXF_EXTRA_INFO) != 0;
+    nb->tx_in_extra = (rq->flags & HV_NETTXF_EXTRA_INFO) != 0;
     if (!ok) {
         nb->stats.tx_errors++;
-        return tx_answer(nb, rq->id, HV_VSW_NETIF_RSP_ERROR);
+        return tx_answer(nb, rq->id, HV_NETIF_RSP_ERROR);
     }
     pkt->len = rq->size;
     nb->stats.tx_frames++;
-    int rc = tx_answer(nb, rq->id, HV_VSW_NETIF_RSP_OKAY);
+    int rc = tx_answer(nb, rq->id, HV_NETIF_RSP_OKAY);
     return rc < 0 ? rc : 1;
 }
 
@@ -93,7 +92,7 @@ int hv_vsw_netback_tx(struct hv_vsw_netback *nb, struct hv_vsw_pkt *pkts,
     *notify = false;
     while (n < max) {
         union {
-            struct hv_vsw_netif_tx_request r;
+            struct hv_netif_tx_request r;
             uint8_t slot[HV_VSW_NETIF_TX_SLOT];
         } u;
         int rc = hv_vsw_ring_get_request(nb->tx, &u);
@@ -125,7 +124,7 @@ int hv_vsw_netback_rx(struct hv_vsw_netback *nb, const struct hv_vsw_pkt *pkts,
     *notify = false;
     for (unsigned int i = 0; i < count; i++) {
         union {
-            struct hv_vsw_netif_rx_request r;
+            struct hv_netif_rx_request r;
             uint8_t slot[HV_VSW_NETIF_RX_SLOT];
         } rq;
         int rc = hv_vsw_ring_get_request(nb->rx, &rq);
@@ -138,7 +137,7 @@ int hv_vsw_netback_rx(struct hv_vsw_netback *nb, const struct hv_vsw_pkt *pkts,
         hv_ssize_t len =
             hv_vsw_out_copy(pkts, &out[i], nb->buf, sizeof(nb->buf));
         union {
-            struct hv_vsw_netif_rx_response r;
+            struct hv_netif_rx_response r;
             uint8_t slot[HV_VSW_NETIF_RX_SLOT];
         } rs;
         hv_memset(&rs, 0, sizeof(rs));
@@ -149,7 +148,7 @@ int hv_vsw_netback_rx(struct hv_vsw_netback *nb, const struct hv_vsw_pkt *pkts,
             delivered++;
             nb->stats.rx_frames++;
         } else {
-            rs.r.status = HV_VSW_NETIF_RSP_ERROR;
+            rs.r.status = HV_NETIF_RSP_ERROR;
             nb->stats.rx_errors++;
         }
         rc = hv_vsw_ring_put_response(nb->rx, &rs);

@@ -1,15 +1,14 @@
 /*
  * <hv/vsw_netif.h>: a netback for Xen-style network frontends.
  *
- * The guest ABI is Xen's netif protocol (xen/include/public/io/netif.h),
- * written anew here: a transmit ring of 12-byte slots (the frontend posts
- * frames, the backend answers each with a status) and a receive ring of
- * 8-byte slots (the frontend posts empty granted pages, the backend
- * answers with a frame written into one). The rings are hv_vsw_ring_back
- * instances; pages are reached only through a caller's hv_vsw_grant_ops,
- * so the library never maps guest memory itself. Frames are copied out of
- * guest pages before anything looks at them (no double fetch) and copied
- * into guest pages after switching (no page flipping).
+ * The guest ABI is Xen's netif protocol (<hv/abi/io/netif.h>): a transmit ring
+ * of 12-byte slots (the frontend posts frames, the backend answers each with a
+ * status) and a receive ring of 8-byte slots (the frontend posts empty granted
+ * pages, the backend answers with a frame written into one). The rings are
+ * hv_vsw_ring_back instances; pages are reached only through a caller's
+ * hv_vsw_grant_ops, so the library never maps guest memory itself. Frames are
+ * copied out of guest pages before anything looks at them (no double fetch) and
+ * copied into guest pages after switching (no page flipping).
  *
  * Supported: one frame per request (up to HV_VSW_FRAME_MAX bytes inside
  * one page). Requests with NETTXF_more_data (a frame split over several
@@ -23,69 +22,18 @@
 #ifndef HV_VSW_NETIF_H
 #define HV_VSW_NETIF_H
 
+#include <hv/abi/io/netif.h>
 #include <hv/base.h>
 #include <hv/vsw.h>
 #include <hv/vsw_ring.h>
 
 HV_EXTERN_C_BEGIN
 
-/* ---- guest ABI (Xen io/netif.h) -------------------------------------- */
-
-struct hv_vsw_netif_tx_request {
-    uint32_t gref;   /* grant of the page holding the frame */
-    uint16_t offset; /* of the frame in that page */
-    uint16_t flags;  /* HV_VSW_NETTXF_* */
-    uint16_t id;     /* echoed in the response */
-    uint16_t size;   /* frame length (whole packet in the first slot) */
-};
-struct hv_vsw_netif_tx_response {
-    uint16_t id;
-    int16_t status; /* HV_VSW_NETIF_RSP_* */
-};
-struct hv_vsw_netif_rx_request {
-    uint16_t id; /* echoed in the response */
-    uint16_t pad;
-    uint32_t gref; /* grant of an empty page for one frame */
-};
-struct hv_vsw_netif_rx_response {
-    uint16_t id;
-    uint16_t offset; /* of the frame in the page */
-    uint16_t flags;  /* HV_VSW_NETRXF_* */
-    int16_t status;  /* frame length, or a negative HV_VSW_NETIF_RSP_* */
-};
-/* An extra-info slot (follows a request flagged EXTRA_INFO). */
-struct hv_vsw_netif_extra_info {
-    uint8_t type;
-    uint8_t flags; /* HV_VSW_NETIF_EXTRA_FLAG_MORE: another one follows */
-    uint16_t pad[3];
-};
-
-HV_STATIC_ASSERT(sizeof(struct hv_vsw_netif_tx_request) == 12, "netif tx");
-HV_STATIC_ASSERT(sizeof(struct hv_vsw_netif_tx_response) == 4, "netif tx");
-HV_STATIC_ASSERT(sizeof(struct hv_vsw_netif_rx_request) == 8, "netif rx");
-HV_STATIC_ASSERT(sizeof(struct hv_vsw_netif_rx_response) == 8, "netif rx");
-HV_STATIC_ASSERT(sizeof(struct hv_vsw_netif_extra_info) == 8, "netif extra");
+/* The slot layouts and flags are in <hv/abi/io/netif.h>. */
 
 /* Slot sizes of the two rings (the larger of request and response). */
 #define HV_VSW_NETIF_TX_SLOT 12u
 #define HV_VSW_NETIF_RX_SLOT 8u
-
-#define HV_VSW_NETTXF_CSUM_BLANK     (1u << 0)
-#define HV_VSW_NETTXF_DATA_VALIDATED (1u << 1)
-#define HV_VSW_NETTXF_MORE_DATA      (1u << 2)
-#define HV_VSW_NETTXF_EXTRA_INFO     (1u << 3)
-
-#define HV_VSW_NETRXF_DATA_VALIDATED (1u << 0)
-#define HV_VSW_NETRXF_CSUM_BLANK     (1u << 1)
-#define HV_VSW_NETRXF_MORE_DATA      (1u << 2)
-#define HV_VSW_NETRXF_EXTRA_INFO     (1u << 3)
-
-#define HV_VSW_NETIF_EXTRA_FLAG_MORE (1u << 0)
-
-#define HV_VSW_NETIF_RSP_DROPPED (-2)
-#define HV_VSW_NETIF_RSP_ERROR   (-1)
-#define HV_VSW_NETIF_RSP_OKAY    0
-#define HV_VSW_NETIF_RSP_NULL    1 /* answer to an extra-info slot */
 
 /* ---- the backend ----------------------------------------------------- */
 

@@ -36,21 +36,13 @@
 #ifndef HV_VSW_RING_H
 #define HV_VSW_RING_H
 
+#include <hv/abi/io/ring.h>
 #include <hv/base.h>
 
 HV_EXTERN_C_BEGIN
 
-#define HV_VSW_RING_HDR   64u /* bytes before the first slot */
-#define HV_VSW_RING_PAGES 8u  /* largest ring region, in pages */
-
-/* The shared header. */
-struct hv_vsw_sring {
-    uint32_t req_prod, req_event;
-    uint32_t rsp_prod, rsp_event;
-    uint8_t pad[48];
-};
-HV_STATIC_ASSERT(sizeof(struct hv_vsw_sring) == HV_VSW_RING_HDR,
-                 "Xen sring header is 64 bytes");
+#define HV_VSW_RING_HDR   HV_SRING_HDR_SIZE /* bytes before the first slot */
+#define HV_VSW_RING_PAGES 8u                /* largest ring region, in pages */
 
 /* How a backend reaches the pages a frontend shared. */
 struct hv_vsw_ring_ops {
@@ -74,7 +66,7 @@ struct hv_vsw_ring_plain {
 extern const struct hv_vsw_ring_ops hv_vsw_ring_plain_ops;
 
 struct hv_vsw_ring_front {
-    struct hv_vsw_sring *s; /* private fields */
+    struct hv_sring *s; /* private fields */
     uint8_t *slots;
     uint32_t size; /* slots, a power of two */
     uint32_t entry_size;
@@ -85,7 +77,7 @@ struct hv_vsw_ring_front {
 };
 
 struct hv_vsw_ring_back {
-    struct hv_vsw_sring *s; /* private fields */
+    struct hv_sring *s; /* private fields */
     uint8_t *slots;
     uint32_t size;
     uint32_t entry_size;

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hv_vsw_ring_back_attach(&b, &hv_vsw_ring_plain_ops, &pl, &ref, 1,
                                 ESZ) != HV_OK)
         abort();
-    struct hv_vsw_sring *s = (struct hv_vsw_sring *)mem;
+    struct hv_sring *s = (struct hv_sring *)mem;
     uint8_t e[ESZ] = {0};
     bool flag;
     size_t i = 0;

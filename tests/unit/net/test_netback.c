@@ -80,7 +80,7 @@ static void post_tx(struct guest *g, uint32_t gref, uint16_t off,
                     uint16_t flags, uint16_t id, uint16_t size)
 {
     union {
-        struct hv_vsw_netif_tx_request r;
+        struct hv_netif_tx_request r;
         uint8_t slot[HV_VSW_NETIF_TX_SLOT];
     } u = {{gref, off, flags, id, size}};
     assert_int_equal(hv_vsw_ring_put_request(&g->tx_f, &u), HV_OK);
@@ -92,10 +92,10 @@ static void push_tx(struct guest *g)
     assert_int_equal(hv_vsw_ring_push_requests(&g->tx_f, &notify), HV_OK);
 }
 
-static struct hv_vsw_netif_tx_response get_tx_rsp(struct guest *g)
+static struct hv_netif_tx_response get_tx_rsp(struct guest *g)
 {
     union {
-        struct hv_vsw_netif_tx_response r;
+        struct hv_netif_tx_response r;
         uint8_t slot[HV_VSW_NETIF_TX_SLOT];
     } u;
     assert_int_equal(hv_vsw_ring_get_response(&g->tx_f, &u), 1);
@@ -130,14 +130,14 @@ static void test_tx_frames_and_refusals(void **state)
     post_tx(g, 2, 0, 0, 14, 1519);  /* too long */
     post_tx(g, 99, 0, 0, 15, 60);   /* a grant the copier refuses */
     /* a two-slot frame: both slots refused */
-    post_tx(g, 2, 0, HV_VSW_NETTXF_MORE_DATA, 16, 100);
+    post_tx(g, 2, 0, HV_NETTXF_MORE_DATA, 16, 100);
     post_tx(g, 3, 0, 0, 17, 40);
     /* a frame with an extra-info slot (GSO) chained to a second one */
-    post_tx(g, 2, 0, HV_VSW_NETTXF_EXTRA_INFO, 18, 60);
-    post_tx(g, HV_VSW_NETIF_EXTRA_FLAG_MORE << 8 | 1, 0, 0, 0, 0);
+    post_tx(g, 2, 0, HV_NETTXF_EXTRA_INFO, 18, 60);
+    post_tx(g, HV_NETIF_EXTRA_FLAG_MORE << 8 | 1, 0, 0, 0, 0);
     post_tx(g, 1, 0, 0, 0, 0); /* type 1, flags 0: the last extra */
     /* another good frame */
-    post_tx(g, 2, 100, HV_VSW_NETTXF_DATA_VALIDATED, 19, 60);
+    post_tx(g, 2, 100, HV_NETTXF_DATA_VALIDATED, 19, 60);
     push_tx(g);
 
     struct fx *x;
@@ -159,7 +159,7 @@ static void test_tx_frames_and_refusals(void **state)
     } want[] = {{11, 0},  {12, -1}, {13, -1}, {14, -1}, {15, -1}, {16, -1},
                 {17, -1}, {18, -1}, {0, 1},   {0, 1},   {19, 0}};
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-        struct hv_vsw_netif_tx_response r = get_tx_rsp(g);
+        struct hv_netif_tx_response r = get_tx_rsp(g);
         assert_int_equal(r.id, want[i].id);
         assert_int_equal(r.status, want[i].status);
     }
@@ -187,9 +187,9 @@ static void test_tx_buffer_too_small_and_max(void **state)
     bool notify;
     /* max 2: the refused one takes no pkts slot */
     assert_int_equal(hv_vsw_netback_tx(&g->nb, p, 2, &notify), 2);
-    assert_int_equal(get_tx_rsp(g).status, HV_VSW_NETIF_RSP_ERROR);
-    assert_int_equal(get_tx_rsp(g).status, HV_VSW_NETIF_RSP_OKAY);
-    assert_int_equal(get_tx_rsp(g).status, HV_VSW_NETIF_RSP_OKAY);
+    assert_int_equal(get_tx_rsp(g).status, HV_NETIF_RSP_ERROR);
+    assert_int_equal(get_tx_rsp(g).status, HV_NETIF_RSP_OKAY);
+    assert_int_equal(get_tx_rsp(g).status, HV_NETIF_RSP_OKAY);
     assert_int_equal(p[1].len, 200);
     /* the rest on the next call */
     assert_int_equal(hv_vsw_netback_tx(&g->nb, p, 3, &notify), 2);
@@ -214,7 +214,7 @@ static void test_tx_hostile_ring(void **state)
 static void post_rx(struct guest *g, uint16_t id, uint32_t gref)
 {
     union {
-        struct hv_vsw_netif_rx_request r;
+        struct hv_netif_rx_request r;
         uint8_t slot[HV_VSW_NETIF_RX_SLOT];
     } u = {{id, 0, gref}};
     assert_int_equal(hv_vsw_ring_put_request(&g->rx_f, &u), HV_OK);
@@ -254,7 +254,7 @@ static void test_rx_through_switch(void **state)
     assert_int_equal(g->nb.stats.rx_errors, 1);
     assert_int_equal(g->nb.stats.rx_no_buffer, 1);
     union {
-        struct hv_vsw_netif_rx_response r;
+        struct hv_netif_rx_response r;
         uint8_t slot[HV_VSW_NETIF_RX_SLOT];
     } u;
     assert_int_equal(hv_vsw_ring_get_response(&g->rx_f, &u), 1);
@@ -266,7 +266,7 @@ static void test_rx_through_switch(void **state)
     assert_memory_equal(page + 12, x->buf[0] + 16, x->pkt[0].len - 16u);
     assert_int_equal(hv_vsw_ring_get_response(&g->rx_f, &u), 1);
     assert_int_equal(u.r.id, 41);
-    assert_int_equal(u.r.status, HV_VSW_NETIF_RSP_ERROR);
+    assert_int_equal(u.r.status, HV_NETIF_RSP_ERROR);
     assert_int_equal(hv_vsw_ring_get_response(&g->rx_f, &u), 0);
     fx_free(x);
     guest_free(g);

@@ -81,7 +81,7 @@ static void test_geometry(void **state)
     assert_int_equal(hv_vsw_ring_front_init(&f, mem, 4096, 6), HV_EINVAL);
     assert_int_equal(hv_vsw_ring_front_init(&f, mem, 4096, 4096), HV_EINVAL);
     assert_int_equal(hv_vsw_ring_front_init(&f, mem, 4096, 16), HV_OK);
-    const struct hv_vsw_sring *s = mem;
+    const struct hv_sring *s = mem;
     assert_int_equal(s->req_prod, 0);
     assert_int_equal(s->rsp_prod, 0);
     assert_int_equal(s->req_event, 1);

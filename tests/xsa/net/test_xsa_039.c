@@ -38,7 +38,7 @@ static void test_req_prod_far_ahead(void **state)
     assert_int_equal(hv_vsw_ring_get_request(&b, e), 1);
     assert_int_equal(hv_vsw_ring_put_response(&b, e), HV_OK);
     /* step 2: the guest claims 2^31 pending requests */
-    struct hv_vsw_sring *s = (struct hv_vsw_sring *)page;
+    struct hv_sring *s = (struct hv_sring *)page;
     s->req_prod = b.req_cons + 0x80000000u;
     uint32_t cons = b.req_cons;
     assert_int_equal(hv_vsw_ring_get_request(&b, e), HV_EIO);
@@ -76,7 +76,7 @@ static void test_overrun_unanswered_slots(void **state)
     for (uint32_t i = 0; i < size; i++)
         assert_int_equal(hv_vsw_ring_get_request(&b, e), 1);
     /* all consumed, none answered: one more is an overrun */
-    struct hv_vsw_sring *s = (struct hv_vsw_sring *)page;
+    struct hv_sring *s = (struct hv_sring *)page;
     s->req_prod = size + 1;
     assert_int_equal(hv_vsw_ring_get_request(&b, e), HV_EIO);
     hv_vsw_ring_back_detach(&b);

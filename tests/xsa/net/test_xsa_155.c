@@ -83,7 +83,7 @@ static void test_index_read_once(void **state)
                             sizeof(r));
     hv_vsw_ring_put_request(&f, &r);
     hv_vsw_ring_push_requests(&f, &notify);
-    struct hv_vsw_sring *s = (struct hv_vsw_sring *)page;
+    struct hv_sring *s = (struct hv_sring *)page;
     assert_int_equal(hv_vsw_ring_get_request(&b, &r), 1);
     assert_int_equal(b.req_cons, 1);
     s->req_prod = 1; /* nothing new */
