@@ -126,23 +126,6 @@ struct hv_evtchn_domain_config {
     void *ops_ctx;                   /* passed to every callout */
 };
 
-/* What EVTCHNOP_status reports about a port (Xen's evtchn_status out part). */
-struct hv_evtchn_status {
-    uint32_t status; /* HV_EVTCHNSTAT_* */
-    uint32_t vcpu;   /* vCPU notified when the port becomes pending */
-    union {
-        struct {
-            hv_domid_t dom; /* who may connect */
-        } unbound;
-        struct {
-            hv_domid_t dom;        /* peer domain */
-            hv_evtchn_port_t port; /* peer port */
-        } interdomain;
-        uint32_t pirq;
-        uint32_t virq;
-    } u;
-};
-
 /* ------------------------------------------------------------------------
  * Life cycle.
  */
@@ -284,67 +267,11 @@ int hv_evtchn_status(struct hv_evtchn_domain *d, hv_evtchn_port_t port,
 int hv_evtchn_unmask(struct hv_evtchn_domain *d, hv_evtchn_port_t port);
 
 /* ------------------------------------------------------------------------
- * The event_channel_op hypercall. Argument structures in Xen's layout (the
- * hypercall layer copies them from and back to the guest); hv_evtchn_op()
- * decodes one sub-command and calls the operation above.
+ * The event_channel_op hypercall. The argument structures, in Xen's
+ * layout, are in <hv/abi/event_channel.h> (the hypercall layer copies them
+ * from and back to the guest); hv_evtchn_op() decodes one sub-command and
+ * calls the operation above.
  */
-
-struct hv_evtchn_op_alloc_unbound {
-    hv_domid_t dom;        /* in: owner of the new port (or DOMID_SELF) */
-    hv_domid_t remote_dom; /* in: who may connect (or DOMID_SELF) */
-    hv_evtchn_port_t port; /* out */
-};
-
-struct hv_evtchn_op_bind_interdomain {
-    hv_domid_t remote_dom;        /* in (or DOMID_SELF) */
-    hv_evtchn_port_t remote_port; /* in */
-    hv_evtchn_port_t local_port;  /* out */
-};
-
-struct hv_evtchn_op_bind_virq {
-    uint32_t virq;         /* in */
-    uint32_t vcpu;         /* in */
-    hv_evtchn_port_t port; /* out */
-};
-
-struct hv_evtchn_op_bind_pirq {
-    uint32_t pirq;         /* in */
-    uint32_t flags;        /* in */
-    hv_evtchn_port_t port; /* out */
-};
-
-struct hv_evtchn_op_bind_ipi {
-    uint32_t vcpu;         /* in */
-    hv_evtchn_port_t port; /* out */
-};
-
-struct hv_evtchn_op_port {
-    hv_evtchn_port_t port; /* in: close, send, unmask */
-};
-
-struct hv_evtchn_op_status {
-    hv_domid_t dom;             /* in (or DOMID_SELF) */
-    hv_evtchn_port_t port;      /* in */
-    struct hv_evtchn_status st; /* out */
-};
-
-struct hv_evtchn_op_bind_vcpu {
-    hv_evtchn_port_t port; /* in */
-    uint32_t vcpu;         /* in */
-};
-
-struct hv_evtchn_op_reset {
-    hv_domid_t dom; /* in (or DOMID_SELF) */
-};
-
-HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_alloc_unbound) == 8, "Xen ABI");
-HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_interdomain) == 12, "Xen ABI");
-HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_virq) == 12, "Xen ABI");
-HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_pirq) == 12, "Xen ABI");
-HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_ipi) == 8, "Xen ABI");
-HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_status) == 24, "Xen ABI");
-HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_vcpu) == 8, "Xen ABI");
-HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_reset) == 2, "Xen ABI");
 
 /*
  * How hv_evtchn_op() turns a domain id into a domain. get() is never

@@ -3,9 +3,9 @@
  *
  * Facts from Xen's xen/include/public/event_channel.h and xen.h, written
  * anew: port numbers, EVTCHNOP_* sub-commands, EVTCHNSTAT_* states and
- * VIRQ_* numbers. libhv-evtchn (<hv/evtchn.h>) implements them; the
- * argument structures of the sub-commands are declared there, beside the
- * decoder that reads them.
+ * VIRQ_* numbers, and the argument structure of every sub-command.
+ * libhv-evtchn (<hv/evtchn.h>) implements them: hv_evtchn_op() decodes
+ * one sub-command from these structures.
  */
 #ifndef HV_ABI_EVENT_CHANNEL_H
 #define HV_ABI_EVENT_CHANNEL_H
@@ -67,6 +67,83 @@ typedef uint32_t hv_evtchn_port_t;
 #define HV_VIRQ_ARCH_0     16 /* G: architecture-specific 0..7 */
 #define HV_VIRQ_ARCH_7     23
 #define HV_NR_VIRQS        24
+
+/* ---- argument structures of the sub-commands (x86-64 layouts) ---- */
+
+/* What EVTCHNOP_status reports about a port (Xen's evtchn_status out part). */
+struct hv_evtchn_status {
+    uint32_t status; /* HV_EVTCHNSTAT_* */
+    uint32_t vcpu;   /* vCPU notified when the port becomes pending */
+    union {
+        struct {
+            hv_domid_t dom; /* who may connect */
+        } unbound;
+        struct {
+            hv_domid_t dom;        /* peer domain */
+            hv_evtchn_port_t port; /* peer port */
+        } interdomain;
+        uint32_t pirq;
+        uint32_t virq;
+    } u;
+};
+
+struct hv_evtchn_op_alloc_unbound {
+    hv_domid_t dom;        /* in: owner of the new port (or DOMID_SELF) */
+    hv_domid_t remote_dom; /* in: who may connect (or DOMID_SELF) */
+    hv_evtchn_port_t port; /* out */
+};
+
+struct hv_evtchn_op_bind_interdomain {
+    hv_domid_t remote_dom;        /* in (or DOMID_SELF) */
+    hv_evtchn_port_t remote_port; /* in */
+    hv_evtchn_port_t local_port;  /* out */
+};
+
+struct hv_evtchn_op_bind_virq {
+    uint32_t virq;         /* in */
+    uint32_t vcpu;         /* in */
+    hv_evtchn_port_t port; /* out */
+};
+
+struct hv_evtchn_op_bind_pirq {
+    uint32_t pirq;         /* in */
+    uint32_t flags;        /* in */
+    hv_evtchn_port_t port; /* out */
+};
+
+struct hv_evtchn_op_bind_ipi {
+    uint32_t vcpu;         /* in */
+    hv_evtchn_port_t port; /* out */
+};
+
+struct hv_evtchn_op_port {
+    hv_evtchn_port_t port; /* in: close, send, unmask */
+};
+
+struct hv_evtchn_op_status {
+    hv_domid_t dom;             /* in (or DOMID_SELF) */
+    hv_evtchn_port_t port;      /* in */
+    struct hv_evtchn_status st; /* out */
+};
+
+struct hv_evtchn_op_bind_vcpu {
+    hv_evtchn_port_t port; /* in */
+    uint32_t vcpu;         /* in */
+};
+
+struct hv_evtchn_op_reset {
+    hv_domid_t dom; /* in (or DOMID_SELF) */
+};
+
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_alloc_unbound) == 8, "evtchn_op");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_interdomain) == 12,
+                 "evtchn_op");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_virq) == 12, "evtchn_op");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_pirq) == 12, "evtchn_op");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_ipi) == 8, "evtchn_op");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_status) == 24, "evtchn_op");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_bind_vcpu) == 8, "evtchn_op");
+HV_STATIC_ASSERT(sizeof(struct hv_evtchn_op_reset) == 2, "evtchn_op");
 
 HV_EXTERN_C_END
 
