@@ -8,7 +8,7 @@ packages=(
     meson ninja-build pkg-config python3
     gcc g++ libc6-dev
     gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
-    libcmocka-dev libpcap-dev
+    libcmocka-dev libpcap-dev tcpdump
     clang clang-format libclang-rt-14-dev
     qemu-system-x86 qemu-system-arm
     grub-pc-bin grub-common xorriso mtools
