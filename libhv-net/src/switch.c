@@ -38,6 +38,7 @@
  * effect, so a short array gives documented partial progress: the first
  * `consumed` frames are done, the rest untouched.
  */
+#include "flow.h"
 #include "parse.h"
 #include "policy.h"
 
@@ -107,7 +108,8 @@ static bool storm_admit(struct hv_vsw_port *p, hv_time_t now)
 /* Destination mask of a unicast frame; 0 with *why set to drop. */
 static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
                              const struct hv_vsw_hdr *h, uint16_t vid,
-                             hv_time_t now, enum hv_vsw_drop *why)
+                             hv_time_t now, enum hv_vsw_drop *why,
+                             struct vsw_flow_rec *rec)
 {
     const uint8_t *dst = f;
     bool to_switch = net_mac_eq(dst, sw->cfg.mac.b);
@@ -116,9 +118,11 @@ static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
         int owner = vsw_static_ip_find(sw, h->dst_ip);
         if (owner >= 0 && vsw_port_in_vlan(&sw->ports[owner], vid)) {
             const uint8_t *omac = sw->ports[owner].cfg.mac.b;
-            if (to_switch)
+            if (to_switch) {
                 net_mac_copy(f, omac);
-            else if (!net_mac_eq(dst, omac)) {
+                if (rec)
+                    rec->rewrite = (uint8_t)owner;
+            } else if (!net_mac_eq(dst, omac)) {
                 *why = HV_VSW_DROP_DEMUX;
                 return 0;
             }
@@ -129,7 +133,10 @@ static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
         *why = HV_VSW_DROP_LOCAL;
         return 0;
     }
-    int port = vsw_fdb_find(sw, dst, vid, now);
+    uint32_t idx = HV_VSW_NIL;
+    int port = vsw_fdb_find(sw, dst, vid, now, &idx);
+    if (rec)
+        rec->dst_fdb = idx;
     if (port < 0) {
         port = vsw_static_find(sw, dst);
         if (port >= 0 && !vsw_port_in_vlan(&sw->ports[port], vid))
@@ -156,7 +163,8 @@ static uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
 
 /* Egress rules of each destination; drops count on the egress port. */
 static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
-                             const struct hv_vsw_hdr *h, unsigned int cls)
+                             const struct hv_vsw_hdr *h, unsigned int cls,
+                             struct vsw_flow_rec *rec)
 {
     uint64_t m = mask;
     while (m) {
@@ -167,10 +175,12 @@ static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
             continue;
         uint16_t unused;
         enum hv_vsw_action a =
-            vsw_rules_eval(port, HV_VSW_DIR_OUT, h, cls, &unused);
+            vsw_rules_eval(port, p, HV_VSW_DIR_OUT, h, cls, &unused, rec);
         if (a == HV_VSW_DROP) {
             drop(port, HV_VSW_DROP_RULE);
             mask &= ~(1ull << p);
+            if (rec)
+                rec->edrop |= 1ull << p;
         }
     }
     return mask;
@@ -202,33 +212,24 @@ static bool uplink_source_ok(const struct hv_vsw *sw, unsigned int in_port,
 /* What one burst remembers from frame to frame. */
 struct burst_cache {
     uint64_t learned; /* MAC | VID << 48 learned last, or ~0 */
+    uint32_t hits, misses;
+    bool flow_on;
 };
 
-/* Decide one frame; returns its destination mask (0 = dropped). */
-static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
-                       struct hv_vsw_pkt *pkt, hv_time_t now,
-                       struct hv_vsw_scratch *sc, struct burst_cache *bc)
+/* Decide a parsed frame the long way; returns its destination mask (0 =
+ * dropped). With `rec`, what it does is also recorded for the cache. */
+static uint64_t decide_long(struct hv_vsw *sw, unsigned int in_port,
+                            struct hv_vsw_pkt *pkt, struct hv_vsw_hdr *hp,
+                            hv_time_t now, struct hv_vsw_scratch *sc,
+                            struct burst_cache *bc, struct vsw_flow_rec *rec)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
-    struct hv_vsw_hdr h;
+    const struct hv_vsw_hdr h = *hp;
     enum hv_vsw_drop why = HV_VSW_DROP_NO_DEST;
     uint16_t vid = 0;
     uint64_t mask;
-
-    if (pkt->data == NULL || pkt->len > pkt->cap) {
-        drop(ip, HV_VSW_DROP_BAD_LEN);
-        return 0;
-    }
-    if (ip->mirror)
-        (void)hv_vsw_pcap_record(ip->mirror, now, pkt->data, pkt->len);
     uint8_t *f = pkt->data;
-    if (vsw_parse(f, pkt->len, &h, &why) < 0)
-        goto out_drop;
-    uint64_t src_mac = net_mac_key(f + 6);
-    if (hv_vsw_mac_is_group(f + 6) || src_mac == 0) {
-        why = HV_VSW_DROP_BAD_SRC;
-        goto out_drop;
-    }
+
     if (!ingress_vlan(ip, f, &h, &vid, &why))
         goto out_drop;
     if (ip->cfg.kind == HV_VSW_PORT_GUEST) {
@@ -246,7 +247,7 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     unsigned int cls = vsw_rule_class(&h);
     if (ip->has_in_rules) {
         enum hv_vsw_action a =
-            vsw_rules_eval(ip, HV_VSW_DIR_IN, &h, cls, &redirect);
+            vsw_rules_eval(ip, in_port, HV_VSW_DIR_IN, &h, cls, &redirect, rec);
         if (a == HV_VSW_DROP) {
             why = HV_VSW_DROP_RULE;
             goto out_drop;
@@ -255,9 +256,9 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
             redirect = HV_VSW_MAX_PORTS;
     }
     /* Learning the (source, VLAN) the previous frame of this burst
-     * learned would change nothing: same port, same time, already the
-     * newest entry. */
-    uint64_t src_key = src_mac | (uint64_t)vid << 48;
+     * learned (or refreshed from the cache) would change nothing: same
+     * port, same time, already the newest entry. */
+    uint64_t src_key = net_mac_key(f + 6) | (uint64_t)vid << 48;
     if (src_key != bc->learned) {
         vsw_fdb_learn(sw, f + 6, vid, (uint16_t)in_port, now);
         bc->learned = src_key;
@@ -266,16 +267,22 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     ip->stats.in_bytes += pkt->len;
     sc->vid = vid;
     sc->tag_in = h.tagged;
+    if (rec) {
+        rec->src_fdb = sw->fdb_last; /* the entry of bc->learned */
+        rec->vid = vid;
+    }
 
     enum vsw_reply r = VSW_PASS;
     if (redirect == HV_VSW_MAX_PORTS) {
         if (h.l3_kind == HV_VSW_L3_ARP)
-            r = vsw_arp(sw, in_port, pkt, &h, vid);
+            r = vsw_arp(sw, in_port, pkt, hp, vid);
         else if (h.l3_kind == HV_VSW_L3_IPV4 && h.has_ports &&
                  h.ip_proto == HV_VSW_IPPROTO_UDP &&
                  h.dport == HV_VSW_BOOTPS_PORT)
-            r = vsw_dhcp(sw, in_port, pkt, &h, &why);
+            r = vsw_dhcp(sw, in_port, pkt, hp, &why);
     }
+    if (r != VSW_PASS && rec) /* not cacheable frames: never here */
+        rec->ok = false;
     if (r == VSW_REPLY)
         return 1ull << in_port;
     if (r == VSW_CONSUMED)
@@ -288,7 +295,7 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     else if (group)
         mask = vlan_members(sw, vid);
     else
-        mask = unicast_dest(sw, f, &h, vid, now, &why);
+        mask = unicast_dest(sw, f, &h, vid, now, &why, rec);
     if (why != HV_VSW_DROP_NO_DEST && mask == 0)
         goto out_drop;
     mask = vlan_filter(sw, mask & ~(1ull << in_port), vid);
@@ -296,11 +303,92 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         why = HV_VSW_DROP_NO_DEST;
         goto out_drop;
     }
-    return egress_rules(sw, mask, &h, cls);
+    return egress_rules(sw, mask, &h, cls, rec);
 
 out_drop:
     drop(ip, why);
+    if (rec)
+        rec->in_drop = (uint8_t)why;
     return 0;
+}
+
+static bool fdb_live(const struct hv_vsw *sw, uint32_t i, hv_time_t now)
+{
+    return i == HV_VSW_NIL || now - sw->fdb[i].seen <= sw->cfg.fdb_ageing;
+}
+
+/* Replay a cached verdict: the same effects decide_long() had. */
+static uint64_t flow_replay(struct hv_vsw *sw, struct hv_vsw_port *ip,
+                            const struct hv_vsw_flow *e, struct hv_vsw_pkt *pkt,
+                            const struct hv_vsw_hdr *h, hv_time_t now,
+                            struct hv_vsw_scratch *sc, struct burst_cache *bc)
+{
+    uint8_t *f = pkt->data;
+    if (e->src_fdb != HV_VSW_NIL) {
+        vsw_fdb_refresh(sw, e->src_fdb, now);
+        bc->learned = net_mac_key(f + 6) | (uint64_t)e->vid << 48;
+        ip->stats.in_frames++;
+        ip->stats.in_bytes += pkt->len;
+    }
+    if (e->in_drop != VSW_FLOW_NONE)
+        ip->stats.drops[e->in_drop]++;
+    for (unsigned int k = 0; k < e->nhits; k++)
+        sw->ports[e->hit[k] >> 4].rule_hits[e->hit[k] & 15]++;
+    for (uint64_t m = e->edrop; m; m &= m - 1)
+        drop(&sw->ports[hv_word_ffs(m)], HV_VSW_DROP_RULE);
+    if (e->rewrite != VSW_FLOW_NONE)
+        net_mac_copy(f, sw->ports[e->rewrite].cfg.mac.b);
+    sc->vid = e->vid;
+    sc->tag_in = h->tagged;
+    return e->mask;
+}
+
+/* Decide one frame; returns its destination mask (0 = dropped). */
+static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
+                       struct hv_vsw_pkt *pkt, hv_time_t now,
+                       struct hv_vsw_scratch *sc, struct burst_cache *bc)
+{
+    struct hv_vsw_port *ip = &sw->ports[in_port];
+    struct hv_vsw_hdr h;
+    enum hv_vsw_drop why;
+
+    if (pkt->data == NULL || pkt->len > pkt->cap) {
+        drop(ip, HV_VSW_DROP_BAD_LEN);
+        return 0;
+    }
+    if (ip->mirror)
+        (void)hv_vsw_pcap_record(ip->mirror, now, pkt->data, pkt->len);
+    uint8_t *f = pkt->data;
+    if (vsw_parse(f, pkt->len, &h, &why) < 0) {
+        drop(ip, why);
+        return 0;
+    }
+    uint64_t src_mac = net_mac_key(f + 6);
+    if (hv_vsw_mac_is_group(f + 6) || src_mac == 0) {
+        drop(ip, HV_VSW_DROP_BAD_SRC);
+        return 0;
+    }
+    if (!bc->flow_on || !vsw_flow_cacheable(f, &h))
+        return decide_long(sw, in_port, pkt, &h, now, sc, bc, NULL);
+
+    struct vsw_flow_key k;
+    vsw_flow_key(&k, in_port, f, &h);
+    struct hv_vsw_flow *e = &sw->flow[vsw_flow_slot(&k)];
+    if (e->gen == sw->flow_gen && vsw_flow_match(e, &k) &&
+        fdb_live(sw, e->src_fdb, now) && fdb_live(sw, e->dst_fdb, now)) {
+        bc->hits++;
+        return flow_replay(sw, ip, e, pkt, &h, now, sc, bc);
+    }
+    bc->misses++;
+    struct vsw_flow_rec rec = {.ok = true,
+                               .in_drop = VSW_FLOW_NONE,
+                               .rewrite = VSW_FLOW_NONE,
+                               .src_fdb = HV_VSW_NIL,
+                               .dst_fdb = HV_VSW_NIL};
+    uint64_t mask = decide_long(sw, in_port, pkt, &h, now, sc, bc, &rec);
+    if (rec.ok)
+        vsw_flow_store(sw, e, &k, &rec, mask);
+    return mask;
 }
 
 static inline size_t out_len(const struct hv_vsw_pkt *pkts,
@@ -343,7 +431,7 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     uint32_t worst = hv_word_weight(sw->up_mask);
     uint32_t used = 0;
     unsigned int n;
-    struct burst_cache bc = {.learned = ~0ull};
+    struct burst_cache bc = {.learned = ~0ull, .flow_on = sw->flow_on};
     for (n = 0; n < count; n++) {
         if (b->out_cap - used < worst)
             break;
@@ -355,6 +443,8 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     }
     b->consumed = (uint16_t)n;
     b->out_count = used;
+    sw->stats.flow_hits += bc.hits;
+    sw->stats.flow_misses += bc.misses;
 
     /* counting sort by port, stable in frame order */
     uint32_t cnt[HV_VSW_MAX_PORTS] = {0};

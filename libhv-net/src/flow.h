@@ -1,0 +1,155 @@
+/*
+ * The verdict cache: the switch's decision for a flow, computed once by
+ * the long path (switch.c) and replayed for the flow's later frames.
+ *
+ * What is cached is a decision, never a frame. Every frame still goes
+ * through the strict parser (lengths, VLAN tag, IPv4 header and checksum,
+ * L4 header), and the cache is keyed on a compact summary of exactly the
+ * fields the decision reads: the ingress port, destination and source
+ * MAC, the 802.1Q tag (present or not, VID), the inner Ethernet type, the
+ * layer-3 kind, IPv4 source and destination, protocol, whether ports were
+ * decoded, and the two ports. Fields that vary per packet within a flow
+ * (IP id, checksum, TTL, lengths, payload) are not in the key, so real
+ * flows hit, and no field the decision reads is left out, so a hit is the
+ * decision the long path would take.
+ *
+ * An entry holds what the long path did to the switch's state for that
+ * frame, as a list of effects to replay: the destination mask (after
+ * VLAN membership and egress rules), the drop reason counted on the
+ * ingress port (spoofing, VLAN, rule, demux...) if any, the ports whose
+ * egress rules dropped it, the rule hit counters to bump (COUNT rules
+ * and the deciding rule of each table walked, up to HV_VSW_FLOW_HITS),
+ * the learning entry refreshed by the source (index into the table: one
+ * timestamp store and the LRU move), the learning entry the destination
+ * was found in (checked for expiry on each hit), and the port whose MAC
+ * replaces the destination MAC (the gateway rewrite).
+ *
+ * Exact invalidation is by generation: the switch has one 32-bit
+ * generation, an entry is valid only while its `gen` equals it, and
+ * everything that can change any verdict bumps it: every configuration
+ * call (ports up or down, addresses, VLANs, rules, mirrors, the cache
+ * switch itself) and every learning-table change other than a refresh of
+ * a live entry on its own port (a new entry, an eviction, a move to
+ * another port, a refresh that revives an expired entry, ageing,
+ * forgetting a port). Time-only changes are checked on each hit instead:
+ * an entry whose source or destination learning entry has expired misses,
+ * and the long path takes over (and bumps the generation when it revives
+ * the source). On wrap-around every entry is cleared.
+ *
+ * Not cached, always on the long path: frames to a group address (the
+ * storm limiter must meter each one, and flooding is rare), ARP and
+ * frames to the DHCP server port (the responders rewrite them), frames
+ * priority-tagged on a trunk (their tag is rewritten), frames the parser
+ * refuses or with a group/zero source, and decisions with more rule
+ * counters than an entry holds. The cache is direct mapped
+ * (HV_VSW_FLOW_SLOTS entries, a colliding flow replaces the entry).
+ * Private to libhv-net.
+ */
+#ifndef HV_NET_FLOW_H
+#define HV_NET_FLOW_H
+
+#include "vsw_impl.h"
+
+#define VSW_FLOW_NONE 0xffu /* in_drop / rewrite: nothing */
+
+/* The decision's inputs, see above. */
+struct vsw_flow_key {
+    uint64_t k[4];
+};
+
+static inline bool vsw_flow_cacheable(const uint8_t *f,
+                                      const struct hv_vsw_hdr *h)
+{
+    if (hv_vsw_mac_is_group(f) || h->l3_kind == HV_VSW_L3_ARP)
+        return false;
+    if (h->tagged && h->vid == 0)
+        return false;
+    return !(h->has_ports && h->ip_proto == HV_VSW_IPPROTO_UDP &&
+             h->dport == HV_VSW_BOOTPS_PORT);
+}
+
+static inline void vsw_flow_key(struct vsw_flow_key *k, unsigned int in_port,
+                                const uint8_t *f, const struct hv_vsw_hdr *h)
+{
+    k->k[0] = net_mac_key(f) | (uint64_t)h->ethertype << 48;
+    k->k[1] = net_mac_key(f + 6) | (uint64_t)h->vid << 48 |
+              (uint64_t)h->tagged << 60 | (uint64_t)h->has_ports << 61 |
+              (uint64_t)h->l3_kind << 62;
+    k->k[2] = (uint64_t)h->src_ip | (uint64_t)h->dst_ip << 32;
+    k->k[3] = (uint64_t)h->sport | (uint64_t)h->dport << 16 |
+              (uint64_t)h->ip_proto << 32 | (uint64_t)in_port << 40;
+}
+
+static inline uint32_t vsw_flow_slot(const struct vsw_flow_key *k)
+{
+    uint64_t x = k->k[0] ^ (k->k[1] * 0x9e3779b97f4a7c15ull) ^
+                 (k->k[2] * 0xc2b2ae3d27d4eb4full) ^ k->k[3];
+    x *= 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(x >> 56) & (HV_VSW_FLOW_SLOTS - 1);
+}
+
+static inline bool vsw_flow_match(const struct hv_vsw_flow *e,
+                                  const struct vsw_flow_key *k)
+{
+    return ((e->key[0] ^ k->k[0]) | (e->key[1] ^ k->k[1]) |
+            (e->key[2] ^ k->k[2]) | (e->key[3] ^ k->k[3])) == 0;
+}
+
+/* Every verdict may have changed: start a new generation. */
+static inline void vsw_flow_flush(struct hv_vsw *sw)
+{
+    if (++sw->flow_gen == 0) {
+        for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
+            sw->flow[i].gen = 0;
+        sw->flow_gen = 1;
+    }
+}
+
+/*
+ * What the long path did, recorded as it goes (switch.c). `ok` drops to
+ * false when the decision cannot be replayed from an entry.
+ */
+struct vsw_flow_rec {
+    bool ok;
+    uint8_t in_drop;
+    uint8_t rewrite;
+    uint8_t nhits;
+    uint16_t vid;
+    uint32_t src_fdb;
+    uint32_t dst_fdb;
+    uint64_t edrop;
+    uint16_t hit[HV_VSW_FLOW_HITS];
+};
+
+static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec, unsigned int port,
+                                    unsigned int rule)
+{
+    if (rec == NULL)
+        return;
+    if (rec->nhits >= HV_VSW_FLOW_HITS) {
+        rec->ok = false;
+        return;
+    }
+    rec->hit[rec->nhits++] = (uint16_t)(port << 4 | rule);
+}
+
+static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
+                                  const struct vsw_flow_key *k,
+                                  const struct vsw_flow_rec *rec, uint64_t mask)
+{
+    for (unsigned int i = 0; i < 4; i++)
+        e->key[i] = k->k[i];
+    e->mask = mask;
+    e->edrop = rec->edrop;
+    e->gen = sw->flow_gen;
+    e->src_fdb = rec->src_fdb;
+    e->dst_fdb = rec->dst_fdb;
+    e->vid = rec->vid;
+    e->in_drop = rec->in_drop;
+    e->rewrite = rec->rewrite;
+    e->nhits = rec->nhits;
+    for (unsigned int i = 0; i < rec->nhits; i++)
+        e->hit[i] = rec->hit[i];
+}
+
+#endif /* HV_NET_FLOW_H */
