@@ -49,11 +49,14 @@ static void refresh(struct hv_vsw *sw)
 {
     vsw_flow_flush(sw);
     sw->up_mask = 0;
+    sw->mirror_mask = 0;
     for (unsigned int p = 0; p < HV_VSW_MAX_PORTS; p++) {
         struct hv_vsw_port *port = &sw->ports[p];
         if (!port->up)
             continue;
         sw->up_mask |= 1ull << p;
+        if (port->mirror != NULL)
+            sw->mirror_mask |= 1ull << p;
         vsw_rules_compile(port);
         /* a default of DROP must be applied even with no rules */
         if (port->cfg.default_action != HV_VSW_ACCEPT)
@@ -224,6 +227,10 @@ int hv_vsw_mirror(struct hv_vsw *sw, unsigned int port, struct hv_vsw_pcap *w)
     if (rc < 0)
         return rc;
     sw->ports[port].mirror = w;
+    if (w != NULL)
+        sw->mirror_mask |= 1ull << port;
+    else
+        sw->mirror_mask &= ~(1ull << port);
     vsw_flow_flush(sw);
     return HV_OK;
 }

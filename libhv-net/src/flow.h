@@ -41,7 +41,9 @@
  * frames to the DHCP server port (the responders rewrite them), frames
  * priority-tagged on a trunk (their tag is rewritten), frames the parser
  * refuses or with a group/zero source, and decisions with more rule
- * counters than an entry holds. The cache is direct mapped
+ * counters than an entry holds (HV_VSW_FLOW_HITS; all of an entry's
+ * slots are bumped on a hit, unused ones on a sink, so the replay has no
+ * loop). The cache is direct mapped
  * (HV_VSW_FLOW_SLOTS entries, a colliding flow replaces the entry).
  * Private to libhv-net.
  */
@@ -80,12 +82,100 @@ static inline void vsw_flow_key(struct vsw_flow_key *k, unsigned int in_port,
               (uint64_t)h->ip_proto << 32 | (uint64_t)in_port << 40;
 }
 
-static inline uint32_t vsw_flow_slot(const struct vsw_flow_key *k)
+/* First entry of the key's set of two (2-way set associative). */
+static inline uint32_t vsw_flow_set(const struct vsw_flow_key *k)
 {
     uint64_t x = k->k[0] ^ (k->k[1] * 0x9e3779b97f4a7c15ull) ^
                  (k->k[2] * 0xc2b2ae3d27d4eb4full) ^ k->k[3];
     x *= 0x9e3779b97f4a7c15ull;
-    return (uint32_t)(x >> 56) & (HV_VSW_FLOW_SLOTS - 1);
+    return (uint32_t)(x >> 40) & (HV_VSW_FLOW_SLOTS - 2);
+}
+
+/* Native-order loads at any alignment, for the checksum (one load where
+ * the target allows unaligned access; bytes with -mstrict-align). */
+typedef uint64_t vsw_u64_any __attribute__((aligned(1), may_alias));
+typedef uint32_t vsw_u32_any __attribute__((aligned(1), may_alias));
+
+static inline uint64_t vsw_ld64(const uint8_t *p)
+{
+    return *(const vsw_u64_any *)p;
+}
+
+static inline uint32_t vsw_ld32(const uint8_t *p)
+{
+    return *(const vsw_u32_any *)p;
+}
+
+/*
+ * The common frame shape, parsed and keyed in one go: IPv4 without
+ * options (untagged, or tagged with VID 1..4094), a first fragment, TCP
+ * or UDP whose header is whole, unicast source and destination, not to
+ * the DHCP server port. For such a frame the checks are exactly those of
+ * vsw_parse() (which accepts it, with the same fields), and the key is
+ * exactly vsw_flow_key()'s. Anything else returns false and takes the
+ * general parser. The header checksum is summed in native byte order: a
+ * ones-complement sum is the same in either byte order up to a final
+ * swap (RFC 1071 section 2), and 0xffff is its own swap.
+ */
+static inline bool vsw_flow_fast(const uint8_t *f, size_t len,
+                                 unsigned int in_port, struct vsw_flow_key *k)
+{
+    if (len < HV_VSW_ETH_HLEN + 28)
+        return false;
+    uint16_t type = net_get16(f + 12);
+    const uint8_t *p = f + HV_VSW_ETH_HLEN;
+    uint64_t tag = 0;
+    if (type == HV_VSW_ETHERTYPE_VLAN) {
+        unsigned int vid = net_get16(f + 14) & 0x0fffu;
+        if (len > HV_VSW_FRAME_MAX || vid == 0 || vid > HV_VSW_VID_MAX)
+            return false;
+        type = net_get16(f + 16);
+        p += HV_VSW_VLAN_HLEN;
+        tag = (uint64_t)vid << 48 | 1ull << 60;
+    } else if (len > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN) {
+        return false;
+    }
+    size_t rem = len - (size_t)(p - f);
+    if (type != HV_VSW_ETHERTYPE_IP || p[0] != 0x45 || rem < 28)
+        return false;
+    size_t total = net_get16(p + 2);
+    if (total < 28 || total > rem || (net_get16(p + 6) & 0x1fffu) != 0)
+        return false;
+    uint64_t a = vsw_ld64(p), b = vsw_ld64(p + 8);
+    uint64_t s = a + b;
+    s += s < a;
+    uint64_t c = s + vsw_ld32(p + 16);
+    c += c < s;
+    c = (c & 0xffffffffu) + (c >> 32);
+    c = (c & 0xffffu) + (c >> 16);
+    c = (c & 0xffffu) + (c >> 16);
+    c = (c & 0xffffu) + (c >> 16);
+    if (c != 0xffffu)
+        return false;
+    unsigned int proto = p[9];
+    const uint8_t *l4 = p + 20;
+    size_t l4_rem = total - 20;
+    uint16_t dport = net_get16(l4 + 2);
+    if (proto == HV_VSW_IPPROTO_UDP) {
+        size_t ulen = net_get16(l4 + 4);
+        if (ulen < 8 || ulen > l4_rem || dport == HV_VSW_BOOTPS_PORT)
+            return false;
+    } else if (proto == HV_VSW_IPPROTO_TCP) {
+        size_t doff = (size_t)(l4[12] >> 4) * 4;
+        if (l4_rem < 20 || doff < 20 || doff > l4_rem)
+            return false;
+    } else {
+        return false;
+    }
+    uint64_t dmac = net_mac_key(f), smac = net_mac_key(f + 6);
+    if (((dmac | smac) & 1u) != 0 || smac == 0) /* group bit: first byte */
+        return false;
+    k->k[0] = dmac | (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
+    k->k[1] = smac | tag | 1ull << 61 | (uint64_t)HV_VSW_L3_IPV4 << 62;
+    k->k[2] = (uint64_t)net_get32(p + 12) | (uint64_t)net_get32(p + 16) << 32;
+    k->k[3] = (uint64_t)net_get16(l4) | (uint64_t)dport << 16 |
+              (uint64_t)proto << 32 | (uint64_t)in_port << 40;
+    return true;
 }
 
 static inline bool vsw_flow_match(const struct hv_vsw_flow *e,
@@ -118,10 +208,11 @@ struct vsw_flow_rec {
     uint32_t src_fdb;
     uint32_t dst_fdb;
     uint64_t edrop;
-    uint16_t hit[HV_VSW_FLOW_HITS];
+    uint32_t hit[HV_VSW_FLOW_HITS];
 };
 
-static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec, unsigned int port,
+static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec,
+                                    const struct hv_vsw *sw, unsigned int port,
                                     unsigned int rule)
 {
     if (rec == NULL)
@@ -130,7 +221,9 @@ static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec, unsigned int port,
         rec->ok = false;
         return;
     }
-    rec->hit[rec->nhits++] = (uint16_t)(port << 4 | rule);
+    rec->hit[rec->nhits++] =
+        (uint32_t)((const uint8_t *)&sw->ports[port].rule_hits[rule] -
+                   (const uint8_t *)sw);
 }
 
 static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
@@ -140,16 +233,22 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
     for (unsigned int i = 0; i < 4; i++)
         e->key[i] = k->k[i];
     e->mask = mask;
+    e->learned = (k->k[1] & 0xffffffffffffull) | (uint64_t)rec->vid << 48;
     e->edrop = rec->edrop;
     e->gen = sw->flow_gen;
     e->src_fdb = rec->src_fdb;
     e->dst_fdb = rec->dst_fdb;
+    for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
+        e->hit[i] = i < rec->nhits
+                        ? rec->hit[i]
+                        : (uint32_t)((const uint8_t *)&sw->flow_sink -
+                                     (const uint8_t *)sw);
     e->vid = rec->vid;
     e->in_drop = rec->in_drop;
     e->rewrite = rec->rewrite;
-    e->nhits = rec->nhits;
-    for (unsigned int i = 0; i < rec->nhits; i++)
-        e->hit[i] = rec->hit[i];
+    e->rare = rec->in_drop != VSW_FLOW_NONE || rec->rewrite != VSW_FLOW_NONE ||
+              rec->edrop != 0;
+    e->tag_in = (uint8_t)(k->k[1] >> 60) & 1u;
 }
 
 #endif /* HV_NET_FLOW_H */

@@ -175,7 +175,7 @@ static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
             continue;
         uint16_t unused;
         enum hv_vsw_action a =
-            vsw_rules_eval(port, p, HV_VSW_DIR_OUT, h, cls, &unused, rec);
+            vsw_rules_eval(sw, port, p, HV_VSW_DIR_OUT, h, cls, &unused, rec);
         if (a == HV_VSW_DROP) {
             drop(port, HV_VSW_DROP_RULE);
             mask &= ~(1ull << p);
@@ -211,17 +211,18 @@ static bool uplink_source_ok(const struct hv_vsw *sw, unsigned int in_port,
 
 /* What one burst remembers from frame to frame. */
 struct burst_cache {
-    uint64_t learned; /* MAC | VID << 48 learned last, or ~0 */
+    uint64_t learned;             /* MAC | VID << 48 learned last, or ~0 */
+    uint64_t in_frames, in_bytes; /* added to the ingress port's counters */
     uint32_t hits, misses;
     bool flow_on;
 };
 
 /* Decide a parsed frame the long way; returns its destination mask (0 =
  * dropped). With `rec`, what it does is also recorded for the cache. */
-static uint64_t decide_long(struct hv_vsw *sw, unsigned int in_port,
-                            struct hv_vsw_pkt *pkt, struct hv_vsw_hdr *hp,
-                            hv_time_t now, struct hv_vsw_scratch *sc,
-                            struct burst_cache *bc, struct vsw_flow_rec *rec)
+static __attribute__((noinline)) uint64_t
+decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
+            struct hv_vsw_hdr *hp, hv_time_t now, struct hv_vsw_scratch *sc,
+            struct burst_cache *bc, struct vsw_flow_rec *rec)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
     const struct hv_vsw_hdr h = *hp;
@@ -246,8 +247,8 @@ static uint64_t decide_long(struct hv_vsw *sw, unsigned int in_port,
     uint16_t redirect = HV_VSW_MAX_PORTS;
     unsigned int cls = vsw_rule_class(&h);
     if (ip->has_in_rules) {
-        enum hv_vsw_action a =
-            vsw_rules_eval(ip, in_port, HV_VSW_DIR_IN, &h, cls, &redirect, rec);
+        enum hv_vsw_action a = vsw_rules_eval(sw, ip, in_port, HV_VSW_DIR_IN,
+                                              &h, cls, &redirect, rec);
         if (a == HV_VSW_DROP) {
             why = HV_VSW_DROP_RULE;
             goto out_drop;
@@ -312,53 +313,86 @@ out_drop:
     return 0;
 }
 
-static bool fdb_live(const struct hv_vsw *sw, uint32_t i, hv_time_t now)
+VSW_INLINE bool fdb_live(const struct hv_vsw *sw, uint32_t i, hv_time_t now)
 {
     return i == HV_VSW_NIL || now - sw->fdb[i].seen <= sw->cfg.fdb_ageing;
 }
 
-/* Replay a cached verdict: the same effects decide_long() had. */
-static uint64_t flow_replay(struct hv_vsw *sw, struct hv_vsw_port *ip,
-                            const struct hv_vsw_flow *e, struct hv_vsw_pkt *pkt,
-                            const struct hv_vsw_hdr *h, hv_time_t now,
-                            struct hv_vsw_scratch *sc, struct burst_cache *bc)
+/* The rarer effects of a cached verdict. */
+static void flow_replay_rare(struct hv_vsw *sw, struct hv_vsw_port *ip,
+                             const struct hv_vsw_flow *e, uint8_t *f)
 {
-    uint8_t *f = pkt->data;
-    if (e->src_fdb != HV_VSW_NIL) {
-        vsw_fdb_refresh(sw, e->src_fdb, now);
-        bc->learned = net_mac_key(f + 6) | (uint64_t)e->vid << 48;
-        ip->stats.in_frames++;
-        ip->stats.in_bytes += pkt->len;
-    }
     if (e->in_drop != VSW_FLOW_NONE)
         ip->stats.drops[e->in_drop]++;
-    for (unsigned int k = 0; k < e->nhits; k++)
-        sw->ports[e->hit[k] >> 4].rule_hits[e->hit[k] & 15]++;
     for (uint64_t m = e->edrop; m; m &= m - 1)
         drop(&sw->ports[hv_word_ffs(m)], HV_VSW_DROP_RULE);
     if (e->rewrite != VSW_FLOW_NONE)
         net_mac_copy(f, sw->ports[e->rewrite].cfg.mac.b);
+}
+
+/* Replay a cached verdict: the same effects decide_long() had. */
+VSW_INLINE uint64_t flow_replay(struct hv_vsw *sw, struct hv_vsw_port *ip,
+                                const struct hv_vsw_flow *e,
+                                struct hv_vsw_pkt *pkt, hv_time_t now,
+                                struct hv_vsw_scratch *sc,
+                                struct burst_cache *bc)
+{
+    if (e->src_fdb != HV_VSW_NIL) {
+        vsw_fdb_refresh(sw, e->src_fdb, now);
+        bc->learned = e->learned;
+        bc->in_frames++;
+        bc->in_bytes += pkt->len;
+    }
+    uint8_t *base = (uint8_t *)sw;
+    HV_STATIC_ASSERT(HV_VSW_FLOW_HITS == 4, "one line per slot below");
+    (*(uint64_t *)(base + e->hit[0]))++;
+    (*(uint64_t *)(base + e->hit[1]))++;
+    (*(uint64_t *)(base + e->hit[2]))++;
+    (*(uint64_t *)(base + e->hit[3]))++;
+    if (hv_unlikely(e->rare))
+        flow_replay_rare(sw, ip, e, pkt->data);
     sc->vid = e->vid;
-    sc->tag_in = h->tagged;
+    sc->tag_in = e->tag_in;
     return e->mask;
 }
 
-/* Decide one frame; returns its destination mask (0 = dropped). */
-static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
-                       struct hv_vsw_pkt *pkt, hv_time_t now,
-                       struct hv_vsw_scratch *sc, struct burst_cache *bc)
+/* Look a key up; a live entry or NULL, and in *slot where to store it. */
+VSW_INLINE struct hv_vsw_flow *flow_find(struct hv_vsw *sw,
+                                         const struct vsw_flow_key *k,
+                                         hv_time_t now,
+                                         struct hv_vsw_flow **slot)
+{
+    struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(k)];
+    for (unsigned int w = 0; w < 2; w++) {
+        if (e[w].gen == sw->flow_gen && vsw_flow_match(&e[w], k)) {
+            *slot = &e[w];
+            if (fdb_live(sw, e[w].src_fdb, now) &&
+                fdb_live(sw, e[w].dst_fdb, now))
+                return &e[w];
+            return NULL;
+        }
+    }
+    /* a free way, else the second (the first is kept: a flow hit twice
+     * in a row stays where it is) */
+    *slot = e[0].gen != sw->flow_gen ? &e[0] : &e[1];
+    return NULL;
+}
+
+/*
+ * Decide a frame the cache did not answer: parse it fully, look it up if
+ * it is cacheable but not of the common shape (keyed == false), else
+ * decide it the long way and store the verdict in `slot`.
+ */
+static __attribute__((noinline)) uint64_t
+decide_miss(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
+            hv_time_t now, struct hv_vsw_scratch *sc, struct burst_cache *bc,
+            struct vsw_flow_key *k, struct hv_vsw_flow *slot, bool keyed)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
     struct hv_vsw_hdr h;
     enum hv_vsw_drop why;
-
-    if (pkt->data == NULL || pkt->len > pkt->cap) {
-        drop(ip, HV_VSW_DROP_BAD_LEN);
-        return 0;
-    }
-    if (ip->mirror)
-        (void)hv_vsw_pcap_record(ip->mirror, now, pkt->data, pkt->len);
     uint8_t *f = pkt->data;
+
     if (vsw_parse(f, pkt->len, &h, &why) < 0) {
         drop(ip, why);
         return 0;
@@ -368,16 +402,15 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         drop(ip, HV_VSW_DROP_BAD_SRC);
         return 0;
     }
-    if (!bc->flow_on || !vsw_flow_cacheable(f, &h))
-        return decide_long(sw, in_port, pkt, &h, now, sc, bc, NULL);
-
-    struct vsw_flow_key k;
-    vsw_flow_key(&k, in_port, f, &h);
-    struct hv_vsw_flow *e = &sw->flow[vsw_flow_slot(&k)];
-    if (e->gen == sw->flow_gen && vsw_flow_match(e, &k) &&
-        fdb_live(sw, e->src_fdb, now) && fdb_live(sw, e->dst_fdb, now)) {
-        bc->hits++;
-        return flow_replay(sw, ip, e, pkt, &h, now, sc, bc);
+    if (!keyed) {
+        if (!bc->flow_on || !vsw_flow_cacheable(f, &h))
+            return decide_long(sw, in_port, pkt, &h, now, sc, bc, NULL);
+        vsw_flow_key(k, in_port, f, &h);
+        struct hv_vsw_flow *e = flow_find(sw, k, now, &slot);
+        if (e != NULL) {
+            bc->hits++;
+            return flow_replay(sw, ip, e, pkt, now, sc, bc);
+        }
     }
     bc->misses++;
     struct vsw_flow_rec rec = {.ok = true,
@@ -387,8 +420,34 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
                                .dst_fdb = HV_VSW_NIL};
     uint64_t mask = decide_long(sw, in_port, pkt, &h, now, sc, bc, &rec);
     if (rec.ok)
-        vsw_flow_store(sw, e, &k, &rec, mask);
+        vsw_flow_store(sw, slot, k, &rec, mask);
     return mask;
+}
+
+/* Decide one frame; returns its destination mask (0 = dropped). */
+VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
+                           struct hv_vsw_pkt *pkt, hv_time_t now,
+                           struct hv_vsw_scratch *sc, struct burst_cache *bc)
+{
+    struct hv_vsw_port *ip = &sw->ports[in_port];
+    struct vsw_flow_key k;
+    struct hv_vsw_flow *slot = NULL;
+
+    if (pkt->data == NULL || pkt->len > pkt->cap) {
+        drop(ip, HV_VSW_DROP_BAD_LEN);
+        return 0;
+    }
+    if (ip->mirror)
+        (void)hv_vsw_pcap_record(ip->mirror, now, pkt->data, pkt->len);
+    if (bc->flow_on && vsw_flow_fast(pkt->data, pkt->len, in_port, &k)) {
+        struct hv_vsw_flow *e = flow_find(sw, &k, now, &slot);
+        if (e != NULL) {
+            bc->hits++;
+            return flow_replay(sw, ip, e, pkt, now, sc, bc);
+        }
+        return decide_miss(sw, in_port, pkt, now, sc, bc, &k, slot, true);
+    }
+    return decide_miss(sw, in_port, pkt, now, sc, bc, &k, NULL, false);
 }
 
 static inline size_t out_len(const struct hv_vsw_pkt *pkts,
@@ -402,19 +461,14 @@ static inline size_t out_len(const struct hv_vsw_pkt *pkts,
     return len;
 }
 
-static void deliver(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
-                    struct hv_vsw_out *o, hv_time_t now)
+/* The mirror copy of a delivery, as it goes on its port. */
+static void mirror_out(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
+                       const struct hv_vsw_out *o, hv_time_t now)
 {
     struct hv_vsw_port *p = &sw->ports[o->port];
-    o->tag_out = p->cfg.vlan_mode == HV_VSW_VLAN_TRUNK && o->vid != p->cfg.pvid;
-    p->stats.out_frames++;
-    p->stats.out_bytes += out_len(pkts, o);
-    if (p->mirror) {
-        hv_ssize_t n =
-            hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
-        if (n > 0)
-            (void)hv_vsw_pcap_record(p->mirror, now, sw->copy_buf, (size_t)n);
-    }
+    hv_ssize_t n = hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
+    if (n > 0)
+        (void)hv_vsw_pcap_record(p->mirror, now, sw->copy_buf, (size_t)n);
 }
 
 int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
@@ -428,55 +482,76 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     if (!sw->ports[in_port].up)
         return HV_ENOENT;
 
+    /* First pass: decide each frame, counting deliveries per port. The
+     * room check is only needed when the array cannot take the worst
+     * case of the whole burst. */
     uint32_t worst = hv_word_weight(sw->up_mask);
+    bool roomy = b->out_cap >= count * worst;
     uint32_t used = 0;
+    uint32_t cnt[HV_VSW_MAX_PORTS] = {0};
     unsigned int n;
     struct burst_cache bc = {.learned = ~0ull, .flow_on = sw->flow_on};
     for (n = 0; n < count; n++) {
-        if (b->out_cap - used < worst)
+        if (!roomy && b->out_cap - used < worst)
             break;
         struct hv_vsw_scratch *sc = &sw->scratch[n];
         uint64_t m = decide(sw, in_port, &pkts[n], now, sc, &bc);
         sc->mask = m;
-        /* mostly one destination: skip the population count */
-        used += (m & (m - 1)) == 0 ? (m != 0) : hv_word_weight(m);
+        if (hv_likely((m & (m - 1)) == 0)) { /* mostly one destination */
+            if (m != 0) {
+                cnt[hv_word_ffs(m)]++;
+                used++;
+            }
+            continue;
+        }
+        for (; m; m &= m - 1) {
+            cnt[hv_word_ffs(m)]++;
+            used++;
+        }
     }
     b->consumed = (uint16_t)n;
     b->out_count = used;
+    struct hv_vsw_port *ip = &sw->ports[in_port];
+    ip->stats.in_frames += bc.in_frames;
+    ip->stats.in_bytes += bc.in_bytes;
     sw->stats.flow_hits += bc.hits;
     sw->stats.flow_misses += bc.misses;
 
-    /* counting sort by port, stable in frame order */
-    uint32_t cnt[HV_VSW_MAX_PORTS] = {0};
-    for (unsigned int i = 0; i < n; i++) {
-        uint64_t m = sw->scratch[i].mask;
-        while (m) {
-            cnt[hv_word_ffs(m)]++;
-            m &= m - 1;
-        }
-    }
+    /* Second pass: a counting sort by port, stable in frame order. */
     uint32_t at = 0;
     unsigned int top = sw->up_mask ? hv_word_fls(sw->up_mask) + 1 : 0;
+    uint64_t bytes[HV_VSW_MAX_PORTS];
+    uint64_t mirrors = sw->mirror_mask;
     for (unsigned int p = 0; p < top; p++) {
         b->port_first[p] = at;
         at += cnt[p];
+        sw->ports[p].stats.out_frames += cnt[p];
         cnt[p] = b->port_first[p];
+        bytes[p] = 0;
     }
     for (unsigned int p = top; p <= HV_VSW_MAX_PORTS; p++)
         b->port_first[p] = at;
     for (unsigned int i = 0; i < n; i++) {
-        uint64_t m = sw->scratch[i].mask;
-        while (m) {
+        const struct hv_vsw_scratch *sc = &sw->scratch[i];
+        for (uint64_t m = sc->mask; m; m &= m - 1) {
             unsigned int p = (unsigned int)hv_word_ffs(m);
-            m &= m - 1;
+            const struct hv_vsw_port *port = &sw->ports[p];
             struct hv_vsw_out *o = &b->out[cnt[p]++];
             o->pkt = (uint16_t)i;
             o->port = (uint16_t)p;
-            o->vid = sw->scratch[i].vid;
-            o->tag_in = sw->scratch[i].tag_in;
-            deliver(sw, pkts, o, now);
+            o->vid = sc->vid;
+            o->tag_in = sc->tag_in;
+            o->tag_out = port->cfg.vlan_mode == HV_VSW_VLAN_TRUNK &&
+                         sc->vid != port->cfg.pvid;
+            bytes[p] +=
+                pkts[i].len +
+                (uint64_t)((int)o->tag_out - (int)o->tag_in) * HV_VSW_VLAN_HLEN;
+            if (hv_unlikely((mirrors >> p) & 1u))
+                mirror_out(sw, pkts, o, now);
         }
     }
+    for (unsigned int p = 0; p < top; p++)
+        sw->ports[p].stats.out_bytes += bytes[p];
     return HV_OK;
 }
 

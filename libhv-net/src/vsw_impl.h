@@ -10,6 +10,10 @@
 
 #define FDB_BUCKETS (2 * HV_VSW_FDB_MAX)
 
+/* Per-frame helpers of the data path, inlined even where the compiler
+ * would not. */
+#define VSW_INLINE static inline __attribute__((always_inline))
+
 /* fdb.c */
 void vsw_fdb_reset(struct hv_vsw *sw);
 void vsw_fdb_learn(struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,

@@ -42,8 +42,8 @@ HV_EXTERN_C_BEGIN
 #define HV_VSW_BURST_MAX     256u  /* frames per hv_vsw_input() call */
 #define HV_VSW_STATIC_SLOTS  128u  /* hash slots for configured guest MACs */
 #define HV_VSW_IP_SLOTS      512u  /* hash slots for configured guest IPv4s */
-#define HV_VSW_FLOW_SLOTS    256u  /* verdict cache entries (power of 2) */
-#define HV_VSW_FLOW_HITS     6u    /* rule counters one cached verdict bumps */
+#define HV_VSW_FLOW_SLOTS    256u  /* verdict cache entries, 2-way sets */
+#define HV_VSW_FLOW_HITS     4u    /* rule counters one cached verdict bumps */
 
 enum hv_vsw_port_kind {
     HV_VSW_PORT_GUEST = 0, /* a domain's interface: anti-spoofing on */
@@ -206,16 +206,17 @@ struct hv_vsw_port {
 struct hv_vsw_flow {
     uint64_t key[4];  /* dst MAC, type | src MAC, VLAN | IPs | ports, port */
     uint64_t mask;    /* destination ports after VLAN and egress rules */
+    uint64_t learned; /* source MAC | VID << 48, when src_fdb is set */
     uint64_t edrop;   /* ports whose egress rules dropped it */
     uint32_t gen;     /* 0 = empty */
     uint32_t src_fdb; /* learning entry to refresh, HV_VSW_NIL = none */
     uint32_t dst_fdb; /* learning entry the destination came from */
-    uint16_t vid;     /* the frame's VLAN */
-    uint8_t in_drop;  /* drop reason counted on the ingress port, or 0xff */
-    uint8_t rewrite;  /* port whose MAC replaces the destination, or 0xff */
-    uint8_t nhits;
-    uint8_t pad_;
-    uint16_t hit[HV_VSW_FLOW_HITS]; /* rule counters: port << 4 | rule */
+    uint32_t hit[HV_VSW_FLOW_HITS]; /* rule counters, byte offsets in sw */
+    uint16_t vid;                   /* the frame's VLAN */
+    uint8_t in_drop; /* drop reason counted on the ingress port, or 0xff */
+    uint8_t rewrite; /* port whose MAC replaces the destination, or 0xff */
+    uint8_t rare;    /* in_drop, rewrite or edrop set */
+    uint8_t tag_in;  /* the frame carries an 802.1Q tag */
 };
 
 struct hv_vsw_scratch {
@@ -228,7 +229,8 @@ struct hv_vsw_scratch {
 struct hv_vsw {
     struct hv_vsw_config cfg;
     struct hv_vsw_port ports[HV_VSW_MAX_PORTS];
-    uint64_t up_mask; /* ports that are up */
+    uint64_t up_mask;     /* ports that are up */
+    uint64_t mirror_mask; /* ports with a mirror */
     /* learning table: entries, hash buckets, LRU list (oldest first) */
     struct hv_vsw_fdb_entry fdb[HV_VSW_FDB_MAX];
     uint32_t fdb_bucket[2 * HV_VSW_FDB_MAX];
@@ -247,6 +249,7 @@ struct hv_vsw {
     struct hv_vsw_flow flow[HV_VSW_FLOW_SLOTS];
     uint32_t flow_gen;
     bool flow_on;
+    uint64_t flow_sink; /* unused hit[] slots count here */
     uint8_t copy_buf[HV_VSW_FRAME_MAX + HV_VSW_VLAN_HLEN];
     struct hv_vsw_stats stats;
 };
