@@ -59,40 +59,8 @@ struct vsw_flow_key {
     uint64_t k[4];
 };
 
-static inline bool vsw_flow_cacheable(const uint8_t *f,
-                                      const struct hv_vsw_hdr *h)
-{
-    if (hv_vsw_mac_is_group(f) || h->l3_kind == HV_VSW_L3_ARP)
-        return false;
-    if (h->tagged && h->vid == 0)
-        return false;
-    return !(h->has_ports && h->ip_proto == HV_VSW_IPPROTO_UDP &&
-             h->dport == HV_VSW_BOOTPS_PORT);
-}
-
-static inline void vsw_flow_key(struct vsw_flow_key *k, unsigned int in_port,
-                                const uint8_t *f, const struct hv_vsw_hdr *h)
-{
-    k->k[0] = net_mac_key(f) | (uint64_t)h->ethertype << 48;
-    k->k[1] = net_mac_key(f + 6) | (uint64_t)h->vid << 48 |
-              (uint64_t)h->tagged << 60 | (uint64_t)h->has_ports << 61 |
-              (uint64_t)h->l3_kind << 62;
-    k->k[2] = (uint64_t)h->src_ip | (uint64_t)h->dst_ip << 32;
-    k->k[3] = (uint64_t)h->sport | (uint64_t)h->dport << 16 |
-              (uint64_t)h->ip_proto << 32 | (uint64_t)in_port << 40;
-}
-
-/* First entry of the key's set of two (2-way set associative). */
-static inline uint32_t vsw_flow_set(const struct vsw_flow_key *k)
-{
-    uint64_t x = k->k[0] ^ (k->k[1] * 0x9e3779b97f4a7c15ull) ^
-                 (k->k[2] * 0xc2b2ae3d27d4eb4full) ^ k->k[3];
-    x *= 0x9e3779b97f4a7c15ull;
-    return (uint32_t)(x >> 40) & (HV_VSW_FLOW_SLOTS - 2);
-}
-
-/* Native-order loads at any alignment, for the checksum (one load where
- * the target allows unaligned access; bytes with -mstrict-align). */
+/* Native-order loads at any alignment (one load where the target allows
+ * unaligned access; bytes with -mstrict-align). */
 typedef uint64_t vsw_u64_any __attribute__((aligned(1), may_alias));
 typedef uint32_t vsw_u32_any __attribute__((aligned(1), may_alias));
 
@@ -106,16 +74,86 @@ static inline uint32_t vsw_ld32(const uint8_t *p)
     return *(const vsw_u32_any *)p;
 }
 
+/* The first 6 of 8 bytes loaded in native order: vsw_ld64() & this. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define VSW_LD48_MASK 0xffffffffffff0000ull
+#else
+#define VSW_LD48_MASK 0x0000ffffffffffffull
+#endif
+
+/* vsw_ld64(p) & VSW_LD48_MASK, reading only p[0..5]. */
+static inline uint64_t vsw_ld48(const uint8_t *p)
+{
+    union {
+        uint64_t v;
+        uint8_t b[8];
+    } u = {0};
+    for (int i = 0; i < 6; i++)
+        u.b[i] = p[i];
+    return u.v;
+}
+
+/*
+ * The key: raw bytes of the frame where they are the decision's inputs
+ * (native-order loads: compared and hashed, never interpreted), and
+ * parsed values where the raw bytes also hold per-packet fields:
+ *   k[0] bytes 0..7   destination MAC, first 2 bytes of the source
+ *   k[1] bytes 8..13  rest of the source, Ethernet type or 0x8100, and
+ *        the VID << 48 (not the tag's priority bits)
+ *   k[2] IPv4 source and destination as on the wire (0 if not IPv4)
+ *   k[3] TCP/UDP ports as on the wire (0 without) | protocol << 32 |
+ *        in_port << 40 | has_ports << 46 | inner Ethernet type << 48
+ * For the layer-3 kind, the inner type says it (ARP is never cached).
+ */
+static inline void vsw_flow_key(struct vsw_flow_key *k, unsigned int in_port,
+                                const uint8_t *f, const struct hv_vsw_hdr *h)
+{
+    k->k[0] = vsw_ld64(f);
+    k->k[1] = vsw_ld48(f + 8) | (uint64_t)h->vid << 48;
+    k->k[2] = h->l3_kind == HV_VSW_L3_IPV4 ? vsw_ld64(f + h->l3 + 12) : 0;
+    k->k[3] = (h->has_ports ? vsw_ld32(f + h->l4) : 0) |
+              (uint64_t)h->ip_proto << 32 | (uint64_t)in_port << 40 |
+              (uint64_t)h->has_ports << 46 | (uint64_t)h->ethertype << 48;
+}
+
+/* Only these frames are stored (and so can ever hit). */
+static inline bool vsw_flow_cacheable(const uint8_t *f,
+                                      const struct hv_vsw_hdr *h)
+{
+    if (hv_vsw_mac_is_group(f) || h->l3_kind == HV_VSW_L3_ARP)
+        return false;
+    if (h->tagged && h->vid == 0)
+        return false;
+    return !(h->has_ports && h->ip_proto == HV_VSW_IPPROTO_UDP &&
+             h->dport == HV_VSW_BOOTPS_PORT);
+}
+
+static inline uint64_t vsw_rotl(uint64_t x, unsigned int r)
+{
+    return x << r | x >> (64 - r);
+}
+
+/* First entry of the key's set of two (2-way set associative). */
+static inline uint32_t vsw_flow_set(const struct vsw_flow_key *k)
+{
+    uint64_t x =
+        k->k[0] ^ vsw_rotl(k->k[1], 21) ^ k->k[2] ^ vsw_rotl(k->k[3], 43);
+    x *= 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(x >> 48) & (HV_VSW_FLOW_SLOTS - 2);
+}
+
 /*
  * The common frame shape, parsed and keyed in one go: IPv4 without
  * options (untagged, or tagged with VID 1..4094), a first fragment, TCP
- * or UDP whose header is whole, unicast source and destination, not to
- * the DHCP server port. For such a frame the checks are exactly those of
- * vsw_parse() (which accepts it, with the same fields), and the key is
- * exactly vsw_flow_key()'s. Anything else returns false and takes the
- * general parser. The header checksum is summed in native byte order: a
- * ones-complement sum is the same in either byte order up to a final
- * swap (RFC 1071 section 2), and 0xffff is its own swap.
+ * or UDP whose header is whole. For such a frame the checks are exactly
+ * those of vsw_parse() (which accepts it, with the same fields) and the
+ * key is exactly vsw_flow_key()'s; anything else returns false and takes
+ * the general parser. Addresses are not checked here: a frame the switch
+ * would not cache (group addresses, a zero source, DHCP) has a key that
+ * is never stored, so it misses and the long path sees it. The header
+ * checksum is summed in native byte order: a ones-complement sum is the
+ * same in either byte order up to a final swap (RFC 1071 section 2), and
+ * 0xffff is its own swap.
  */
 static inline bool vsw_flow_fast(const uint8_t *f, size_t len,
                                  unsigned int in_port, struct vsw_flow_key *k)
@@ -124,14 +162,13 @@ static inline bool vsw_flow_fast(const uint8_t *f, size_t len,
         return false;
     uint16_t type = net_get16(f + 12);
     const uint8_t *p = f + HV_VSW_ETH_HLEN;
-    uint64_t tag = 0;
+    uint64_t vid = 0;
     if (type == HV_VSW_ETHERTYPE_VLAN) {
-        unsigned int vid = net_get16(f + 14) & 0x0fffu;
+        vid = net_get16(f + 14) & 0x0fffu;
         if (len > HV_VSW_FRAME_MAX || vid == 0 || vid > HV_VSW_VID_MAX)
             return false;
         type = net_get16(f + 16);
         p += HV_VSW_VLAN_HLEN;
-        tag = (uint64_t)vid << 48 | 1ull << 60;
     } else if (len > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN) {
         return false;
     }
@@ -155,10 +192,9 @@ static inline bool vsw_flow_fast(const uint8_t *f, size_t len,
     unsigned int proto = p[9];
     const uint8_t *l4 = p + 20;
     size_t l4_rem = total - 20;
-    uint16_t dport = net_get16(l4 + 2);
     if (proto == HV_VSW_IPPROTO_UDP) {
         size_t ulen = net_get16(l4 + 4);
-        if (ulen < 8 || ulen > l4_rem || dport == HV_VSW_BOOTPS_PORT)
+        if (ulen < 8 || ulen > l4_rem)
             return false;
     } else if (proto == HV_VSW_IPPROTO_TCP) {
         size_t doff = (size_t)(l4[12] >> 4) * 4;
@@ -167,14 +203,11 @@ static inline bool vsw_flow_fast(const uint8_t *f, size_t len,
     } else {
         return false;
     }
-    uint64_t dmac = net_mac_key(f), smac = net_mac_key(f + 6);
-    if (((dmac | smac) & 1u) != 0 || smac == 0) /* group bit: first byte */
-        return false;
-    k->k[0] = dmac | (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
-    k->k[1] = smac | tag | 1ull << 61 | (uint64_t)HV_VSW_L3_IPV4 << 62;
-    k->k[2] = (uint64_t)net_get32(p + 12) | (uint64_t)net_get32(p + 16) << 32;
-    k->k[3] = (uint64_t)net_get16(l4) | (uint64_t)dport << 16 |
-              (uint64_t)proto << 32 | (uint64_t)in_port << 40;
+    k->k[0] = vsw_ld64(f);
+    k->k[1] = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << 48;
+    k->k[2] = vsw_ld64(p + 12);
+    k->k[3] = vsw_ld32(l4) | (uint64_t)proto << 32 | (uint64_t)in_port << 40 |
+              1ull << 46 | (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
     return true;
 }
 
@@ -205,6 +238,8 @@ struct vsw_flow_rec {
     uint8_t rewrite;
     uint8_t nhits;
     uint16_t vid;
+    uint8_t tag_in;
+    uint64_t learned;
     uint32_t src_fdb;
     uint32_t dst_fdb;
     uint64_t edrop;
@@ -233,7 +268,7 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
     for (unsigned int i = 0; i < 4; i++)
         e->key[i] = k->k[i];
     e->mask = mask;
-    e->learned = (k->k[1] & 0xffffffffffffull) | (uint64_t)rec->vid << 48;
+    e->learned = rec->learned;
     e->edrop = rec->edrop;
     e->gen = sw->flow_gen;
     e->src_fdb = rec->src_fdb;
@@ -248,7 +283,7 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
     e->rewrite = rec->rewrite;
     e->rare = rec->in_drop != VSW_FLOW_NONE || rec->rewrite != VSW_FLOW_NONE ||
               rec->edrop != 0;
-    e->tag_in = (uint8_t)(k->k[1] >> 60) & 1u;
+    e->tag_in = rec->tag_in;
 }
 
 #endif /* HV_NET_FLOW_H */

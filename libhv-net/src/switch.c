@@ -215,6 +215,8 @@ struct burst_cache {
     uint64_t in_frames, in_bytes; /* added to the ingress port's counters */
     uint32_t hits, misses;
     bool flow_on;
+    bool all_live; /* no learned entry has expired (now is fixed) */
+    struct hv_vsw_pcap *in_mirror;
 };
 
 /* Decide a parsed frame the long way; returns its destination mask (0 =
@@ -238,6 +240,10 @@ decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
             goto out_drop;
     } else if (!uplink_source_ok(sw, in_port, f, &h, &why)) {
         goto out_drop;
+    }
+    if (rec) {
+        rec->vid = vid;
+        rec->tag_in = h.tagged;
     }
     bool group = hv_vsw_mac_is_group(f);
     if (group && !storm_admit(ip, now)) {
@@ -270,7 +276,7 @@ decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
     sc->tag_in = h.tagged;
     if (rec) {
         rec->src_fdb = sw->fdb_last; /* the entry of bc->learned */
-        rec->vid = vid;
+        rec->learned = src_key;
     }
 
     enum vsw_reply r = VSW_PASS;
@@ -357,17 +363,16 @@ VSW_INLINE uint64_t flow_replay(struct hv_vsw *sw, struct hv_vsw_port *ip,
 }
 
 /* Look a key up; a live entry or NULL, and in *slot where to store it. */
-VSW_INLINE struct hv_vsw_flow *flow_find(struct hv_vsw *sw,
-                                         const struct vsw_flow_key *k,
-                                         hv_time_t now,
-                                         struct hv_vsw_flow **slot)
+VSW_INLINE struct hv_vsw_flow *
+flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
+          const struct burst_cache *bc, struct hv_vsw_flow **slot)
 {
     struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(k)];
     for (unsigned int w = 0; w < 2; w++) {
         if (e[w].gen == sw->flow_gen && vsw_flow_match(&e[w], k)) {
             *slot = &e[w];
-            if (fdb_live(sw, e[w].src_fdb, now) &&
-                fdb_live(sw, e[w].dst_fdb, now))
+            if (bc->all_live || (fdb_live(sw, e[w].src_fdb, now) &&
+                                 fdb_live(sw, e[w].dst_fdb, now)))
                 return &e[w];
             return NULL;
         }
@@ -402,11 +407,11 @@ decide_miss(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
         drop(ip, HV_VSW_DROP_BAD_SRC);
         return 0;
     }
+    if (!bc->flow_on || !vsw_flow_cacheable(f, &h))
+        return decide_long(sw, in_port, pkt, &h, now, sc, bc, NULL);
     if (!keyed) {
-        if (!bc->flow_on || !vsw_flow_cacheable(f, &h))
-            return decide_long(sw, in_port, pkt, &h, now, sc, bc, NULL);
         vsw_flow_key(k, in_port, f, &h);
-        struct hv_vsw_flow *e = flow_find(sw, k, now, &slot);
+        struct hv_vsw_flow *e = flow_find(sw, k, now, bc, &slot);
         if (e != NULL) {
             bc->hits++;
             return flow_replay(sw, ip, e, pkt, now, sc, bc);
@@ -437,10 +442,10 @@ VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         drop(ip, HV_VSW_DROP_BAD_LEN);
         return 0;
     }
-    if (ip->mirror)
-        (void)hv_vsw_pcap_record(ip->mirror, now, pkt->data, pkt->len);
+    if (bc->in_mirror)
+        (void)hv_vsw_pcap_record(bc->in_mirror, now, pkt->data, pkt->len);
     if (bc->flow_on && vsw_flow_fast(pkt->data, pkt->len, in_port, &k)) {
-        struct hv_vsw_flow *e = flow_find(sw, &k, now, &slot);
+        struct hv_vsw_flow *e = flow_find(sw, &k, now, bc, &slot);
         if (e != NULL) {
             bc->hits++;
             return flow_replay(sw, ip, e, pkt, now, sc, bc);
@@ -490,7 +495,17 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     uint32_t used = 0;
     uint32_t cnt[HV_VSW_MAX_PORTS] = {0};
     unsigned int n;
-    struct burst_cache bc = {.learned = ~0ull, .flow_on = sw->flow_on};
+    /* Learning-table entries expire in LRU order (times never decrease),
+     * and `now` is fixed for the burst: if the oldest is live, all are,
+     * and the cache needs no per-hit expiry check. */
+    uint32_t oldest = sw->lru_head;
+    struct burst_cache bc = {
+        .learned = ~0ull,
+        .flow_on = sw->flow_on,
+        .all_live = oldest == HV_VSW_NIL ||
+                    now - sw->fdb[oldest].seen <= sw->cfg.fdb_ageing,
+        .in_mirror = sw->ports[in_port].mirror,
+    };
     for (n = 0; n < count; n++) {
         if (!roomy && b->out_cap - used < worst)
             break;

@@ -21,6 +21,8 @@
  */
 #include "netutil.h"
 
+#include "../../../libhv-net/src/flow.h"
+
 static uint64_t rng = 88172645463325252ull;
 
 static uint32_t rnd(uint32_t n)
@@ -377,10 +379,274 @@ static void test_differential(void **state)
     assert_true(hits > 10000);
 }
 
+/* ---- the one-pass parser against the general one -------------------- */
+
+static void test_fast_key(void **state)
+{
+    (void)state;
+    unsigned int fast = 0, slow = 0;
+    for (unsigned int it = 0; it < 200000; it++) {
+        uint8_t f[BUF_CAP];
+        struct hv_vsw_mac a = pool_mac(rnd(12)), b = pool_mac(rnd(12));
+        int vid = rnd(3) ? -1 : (int)rnd(4096);
+        uint8_t proto = (uint8_t[]){17, 6, 1, 17, 6}[rnd(5)];
+        size_t len =
+            make_l4(f, a.b, b.b, vid, proto, ippool[rnd(10)], ippool[rnd(10)],
+                    l4pool[rnd(6)], l4pool[rnd(6)], rnd(60));
+        size_t l3 = vid >= 0 ? 18 : 14;
+        put16(f + l3 + 4, (uint16_t)rnd(65536));
+        f[l3 + 1] = (uint8_t)rnd(256); /* TOS: not a decision input */
+        put16(f + l3 + 10, 0);
+        put16(f + l3 + 10, test_csum(f + l3, 20, 0));
+        if (vid >= 0)
+            f[14] |= (uint8_t)(rnd(8) << 5); /* priority bits */
+        switch (rnd(6)) {                    /* damage some */
+        case 0:
+            f[rnd((uint32_t)len)] ^= (uint8_t)(1u << rnd(8));
+            break;
+        case 1:
+            len = rnd((uint32_t)len + 1);
+            break;
+        case 2:
+            len += rnd(20); /* Ethernet padding */
+            break;
+        default:
+            break;
+        }
+        unsigned int port = rnd(HV_VSW_MAX_PORTS);
+        struct vsw_flow_key fk, gk;
+        struct hv_vsw_hdr h;
+        enum hv_vsw_drop why;
+        if (!vsw_flow_fast(f, len, port, &fk)) {
+            slow++;
+            continue;
+        }
+        fast++;
+        assert_int_equal(hv_vsw_parse(f, len, &h, &why), HV_OK);
+        assert_true(h.has_ports);
+        vsw_flow_key(&gk, port, f, &h);
+        assert_memory_equal(&fk, &gk, sizeof(fk));
+    }
+    assert_true(fast > 50000 && slow > 20000);
+}
+
+/* ---- each invalidation trigger -------------------------------------- */
+
+#define G1 1
+#define G2 2
+#define U4 4
+#define U5 5
+
+static struct fx *trig_setup(uint32_t fdb_capacity)
+{
+    struct hv_vsw_config c = default_config();
+    c.fdb_capacity = fdb_capacity;
+    c.fdb_ageing = 1000;
+    struct fx *x = fx_new(&c);
+    struct hv_vsw_port_config g1 = guest_config(G1), g2 = guest_config(G2);
+    g2.vlan_mode = HV_VSW_VLAN_TRUNK;
+    g2.pvid = 1;
+    assert_int_equal(hv_vsw_port_add(x->sw, G1, &g1), HV_OK);
+    assert_int_equal(hv_vsw_port_add(x->sw, G2, &g2), HV_OK);
+    struct hv_vsw_port_config u = uplink_config();
+    assert_int_equal(hv_vsw_port_add(x->sw, U4, &u), HV_OK);
+    assert_int_equal(hv_vsw_port_add(x->sw, U5, &u), HV_OK);
+    return x;
+}
+
+/* Frame 0: guest 1 -> `dst` (MAC), UDP port 80 to 10.0.0.12 (guest 2)
+ * when sent to guest 2's or the switch's MAC, else to 8.8.8.8. */
+static void g1_frame(struct fx *x, const uint8_t *dst)
+{
+    struct hv_vsw_mac s = mac_of(G1);
+    uint32_t dip =
+        dst[5] == G2 || dst[5] == SW_MACB ? IP4(10, 0, 0, 12) : IP4(8, 8, 8, 8);
+    x->pkt[0].len = (uint16_t)make_udp(x->buf[0], dst, s.b, IP4(10, 0, 0, 11),
+                                       dip, 1000, 80);
+}
+
+/* Send it; return where it went and check whether the cache answered. */
+static uint64_t send_g1(struct fx *x, const uint8_t *dst, hv_time_t now,
+                        bool expect_hit)
+{
+    uint64_t before = hv_vsw_stats(x->sw)->flow_hits;
+    g1_frame(x, dst);
+    fx_send(x, G1, 1, now);
+    assert_int_equal(hv_vsw_stats(x->sw)->flow_hits - before, expect_hit);
+    return fx_dest(x, 0);
+}
+
+/* Frame from an uplink with source MAC `mac` (teaches the switch). */
+static void uplink_from(struct fx *x, unsigned int port, const uint8_t *mac,
+                        hv_time_t now)
+{
+    struct hv_vsw_mac d = mac_of(0xa9);
+    x->pkt[0].len = (uint16_t)make_raw(x->buf[0], d.b, mac, -1, 0x88b5, 60);
+    fx_send(x, port, 1, now);
+}
+
+static const uint8_t OUTSIDE[6] = {0x02, 0, 0, 0, 0, 0xa7};
+
+static void test_trigger_rules(void **state)
+{
+    (void)state;
+    struct fx *x = trig_setup(64);
+    struct hv_vsw_mac g2 = mac_of(G2);
+    send_g1(x, g2.b, 10, false);
+    assert_int_equal(send_g1(x, g2.b, 11, true), 1ull << G2);
+    /* a COUNT rule and a DROP rule: the very next frame is dropped */
+    struct hv_vsw_rule r;
+    hv_vsw_rule_init(&r, HV_VSW_DIR_IN);
+    r.action = HV_VSW_COUNT;
+    assert_int_equal(hv_vsw_rule_add(x->sw, G1, &r), 0);
+    hv_vsw_rule_init(&r, HV_VSW_DIR_IN);
+    r.dport_lo = r.dport_hi = 80;
+    r.action = HV_VSW_DROP;
+    assert_int_equal(hv_vsw_rule_add(x->sw, G1, &r), 1);
+    assert_int_equal(send_g1(x, g2.b, 12, false), 0);
+    assert_int_equal(send_g1(x, g2.b, 13, true), 0);
+    assert_int_equal(fx_drops(x, G1, HV_VSW_DROP_RULE), 2);
+    uint64_t hits;
+    assert_int_equal(hv_vsw_rule_hits(x->sw, G1, 0, &hits), HV_OK);
+    assert_int_equal(hits, 2); /* counted on the hit too */
+    assert_int_equal(hv_vsw_rule_hits(x->sw, G1, 1, &hits), HV_OK);
+    assert_int_equal(hits, 2);
+    /* cleared: the next frame passes again */
+    assert_int_equal(hv_vsw_rule_clear(x->sw, G1), HV_OK);
+    assert_int_equal(send_g1(x, g2.b, 14, false), 1ull << G2);
+    /* an egress rule on the destination */
+    hv_vsw_rule_init(&r, HV_VSW_DIR_OUT);
+    r.ip_proto = 17;
+    r.action = HV_VSW_DROP;
+    assert_int_equal(hv_vsw_rule_add(x->sw, G2, &r), 0);
+    assert_int_equal(send_g1(x, g2.b, 15, false), 0);
+    assert_int_equal(send_g1(x, g2.b, 16, true), 0);
+    assert_int_equal(fx_drops(x, G2, HV_VSW_DROP_RULE), 2);
+    fx_free(x);
+}
+
+static void test_trigger_ports_vlans(void **state)
+{
+    (void)state;
+    struct fx *x = trig_setup(64);
+    struct hv_vsw_mac g2 = mac_of(G2);
+    send_g1(x, g2.b, 10, false);
+    assert_int_equal(send_g1(x, g2.b, 11, true), 1ull << G2);
+    /* the destination goes down: the next frame floods what is left */
+    assert_int_equal(hv_vsw_port_remove(x->sw, G2), HV_OK);
+    assert_int_equal(send_g1(x, g2.b, 12, false), 1ull << U4 | 1ull << U5);
+    assert_int_equal(send_g1(x, g2.b, 13, true), 1ull << U4 | 1ull << U5);
+    /* back up, on a trunk with native VLAN 1; then VLAN 1 taken away */
+    struct hv_vsw_port_config c = guest_config(G2);
+    c.vlan_mode = HV_VSW_VLAN_TRUNK;
+    c.pvid = 1;
+    assert_int_equal(hv_vsw_port_add(x->sw, G2, &c), HV_OK);
+    assert_int_equal(send_g1(x, g2.b, 14, false), 1ull << G2);
+    assert_int_equal(send_g1(x, g2.b, 15, true), 1ull << G2);
+    assert_int_equal(hv_vsw_port_remove(x->sw, G2), HV_OK);
+    c.pvid = 0;
+    assert_int_equal(hv_vsw_port_add(x->sw, G2, &c), HV_OK);
+    assert_int_equal(send_g1(x, g2.b, 16, false), 1ull << U4 | 1ull << U5);
+    assert_int_equal(hv_vsw_port_allow_vlan(x->sw, G2, 1, true), HV_OK);
+    assert_int_equal(send_g1(x, g2.b, 17, false), 1ull << G2);
+    assert_int_equal(x->out[0].tag_out, 1); /* tagged on the trunk */
+    assert_int_equal(hv_vsw_port_allow_vlan(x->sw, G2, 1, false), HV_OK);
+    assert_int_equal(send_g1(x, g2.b, 18, false), 1ull << U4 | 1ull << U5);
+    fx_free(x);
+}
+
+static void test_trigger_learning(void **state)
+{
+    (void)state;
+    struct fx *x = trig_setup(3);
+    /* an outside host learned on uplink 4 */
+    uplink_from(x, U4, OUTSIDE, 100);
+    send_g1(x, OUTSIDE, 100, false);
+    assert_int_equal(send_g1(x, OUTSIDE, 101, true), 1ull << U4);
+    /* it moves to uplink 5: the next frame follows it */
+    uplink_from(x, U5, OUTSIDE, 102);
+    assert_int_equal(send_g1(x, OUTSIDE, 103, false), 1ull << U5);
+    assert_int_equal(send_g1(x, OUTSIDE, 104, true), 1ull << U5);
+    /* it falls silent and expires (ageing 1000, no fdb_age call): the
+     * frame floods (guest 1 keeps its own entry alive by sending) */
+    assert_int_equal(send_g1(x, OUTSIDE, 1102, true), 1ull << U5);
+    assert_int_equal(send_g1(x, OUTSIDE, 1103, false),
+                     1ull << G2 | 1ull << U4 | 1ull << U5);
+    assert_int_equal(send_g1(x, OUTSIDE, 1104, true),
+                     1ull << G2 | 1ull << U4 | 1ull << U5);
+    /* it speaks again (the expired entry revives): unicast again */
+    uplink_from(x, U4, OUTSIDE, 1105);
+    assert_int_equal(send_g1(x, OUTSIDE, 1106, false), 1ull << U4);
+    /* two new hosts fill the 3-entry table and evict it (oldest) */
+    struct hv_vsw_mac h1 = mac_of(0xb1), h2 = mac_of(0xb2);
+    assert_int_equal(send_g1(x, OUTSIDE, 1107, true), 1ull << U4);
+    uplink_from(x, U5, h1.b, 1108);
+    uplink_from(x, U5, h2.b, 1109);
+    assert_int_equal(
+        hv_vsw_fdb_lookup(x->sw, (const struct hv_vsw_mac *)OUTSIDE, 1, 1109),
+        HV_ENOENT);
+    assert_int_equal(send_g1(x, OUTSIDE, 1110, false),
+                     1ull << G2 | 1ull << U4 | 1ull << U5);
+    /* the source's own entry is refreshed by cache hits */
+    struct hv_vsw_mac g1 = mac_of(G1);
+    for (hv_time_t t = 1111; t < 5000; t += 500)
+        send_g1(x, OUTSIDE, t, true);
+    assert_int_equal(hv_vsw_fdb_lookup(x->sw, &g1, 1, 5000), G1);
+    fx_free(x);
+}
+
+static int count_write(void *ctx, const void *data, size_t len)
+{
+    (void)data;
+    (void)len;
+    (*(unsigned int *)ctx)++;
+    return 0;
+}
+
+static void test_trigger_mirror_rewrite_off(void **state)
+{
+    (void)state;
+    struct fx *x = trig_setup(64);
+    struct hv_vsw_mac g2 = mac_of(G2), swm = mac_of(SW_MACB);
+    send_g1(x, g2.b, 10, false);
+    send_g1(x, g2.b, 11, true);
+    /* a mirror on the ingress port sees the very next frame */
+    unsigned int writes = 0;
+    struct hv_vsw_pcap w;
+    assert_int_equal(hv_vsw_pcap_init(&w, 256, count_write, &writes), HV_OK);
+    unsigned int header = writes;
+    assert_int_equal(hv_vsw_mirror(x->sw, G1, &w), HV_OK);
+    send_g1(x, g2.b, 12, false);
+    send_g1(x, g2.b, 13, true);
+    assert_int_equal(w.records, 2);
+    assert_true(writes > header);
+    assert_int_equal(hv_vsw_mirror(x->sw, G1, NULL), HV_OK);
+    /* the gateway rewrite (to the switch's MAC, for guest 2's address) is
+     * applied to every frame, hits included */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(send_g1(x, swm.b, 20 + i, i > 0), 1ull << G2);
+        assert_memory_equal(x->buf[0], g2.b, 6);
+    }
+    /* off: every frame the long way, same answer */
+    assert_int_equal(hv_vsw_flow_cache(x->sw, false), HV_OK);
+    assert_int_equal(send_g1(x, g2.b, 30, false), 1ull << G2);
+    assert_int_equal(send_g1(x, g2.b, 31, false), 1ull << G2);
+    assert_int_equal(hv_vsw_flow_cache(x->sw, true), HV_OK);
+    send_g1(x, g2.b, 32, false);
+    assert_int_equal(send_g1(x, g2.b, 33, true), 1ull << G2);
+    assert_int_equal(hv_vsw_flow_cache(NULL, true), HV_EINVAL);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_differential),
+        cmocka_unit_test(test_fast_key),
+        cmocka_unit_test(test_trigger_rules),
+        cmocka_unit_test(test_trigger_ports_vlans),
+        cmocka_unit_test(test_trigger_learning),
+        cmocka_unit_test(test_trigger_mirror_rewrite_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
