@@ -134,7 +134,7 @@ static inline uint64_t vsw_rotl(uint64_t x, unsigned int r)
 }
 
 /* First entry of the key's set of two (2-way set associative). */
-static inline uint32_t vsw_flow_set(const struct vsw_flow_key *k)
+VSW_INLINE uint32_t vsw_flow_set(const struct vsw_flow_key *k)
 {
     uint64_t x =
         k->k[0] ^ vsw_rotl(k->k[1], 21) ^ k->k[2] ^ vsw_rotl(k->k[3], 43);
@@ -150,13 +150,21 @@ static inline uint32_t vsw_flow_set(const struct vsw_flow_key *k)
  * key is exactly vsw_flow_key()'s; anything else returns false and takes
  * the general parser. Addresses are not checked here: a frame the switch
  * would not cache (group addresses, a zero source, DHCP) has a key that
- * is never stored, so it misses and the long path sees it. The header
- * checksum is summed in native byte order: a ones-complement sum is the
- * same in either byte order up to a final swap (RFC 1071 section 2), and
- * 0xffff is its own swap.
+ * is never stored, so it misses and the long path sees it.
+ *
+ * The header checksum: the ones-complement sum of the header's 16-bit
+ * words folds to 0xffff exactly when their plain sum T is a nonzero
+ * multiple of 0xffff (folding keeps the value modulo 0xffff, since
+ * 2^16 = 1 mod 0xffff; the first byte 0x45 makes T nonzero). The words
+ * are added here as native 64-bit words with end-around carry, which
+ * keeps the value modulo 2^64 - 1, a multiple of 0xffff; native byte
+ * order may swap each word's bytes, which multiplies the sum by 256
+ * modulo 0xffff, and 256 is invertible modulo 0xffff. So the header is
+ * valid iff that sum is 0 modulo 0xffff: one remainder by a constant
+ * instead of four folds.
  */
-static inline bool vsw_flow_fast(const uint8_t *f, size_t len,
-                                 unsigned int in_port, struct vsw_flow_key *k)
+VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
+                              struct vsw_flow_key *k)
 {
     if (len < HV_VSW_ETH_HLEN + 28)
         return false;
@@ -183,11 +191,7 @@ static inline bool vsw_flow_fast(const uint8_t *f, size_t len,
     s += s < a;
     uint64_t c = s + vsw_ld32(p + 16);
     c += c < s;
-    c = (c & 0xffffffffu) + (c >> 32);
-    c = (c & 0xffffu) + (c >> 16);
-    c = (c & 0xffffu) + (c >> 16);
-    c = (c & 0xffffu) + (c >> 16);
-    if (c != 0xffffu)
+    if (c % 0xffffu != 0)
         return false;
     unsigned int proto = p[9];
     const uint8_t *l4 = p + 20;
@@ -206,13 +210,19 @@ static inline bool vsw_flow_fast(const uint8_t *f, size_t len,
     k->k[0] = vsw_ld64(f);
     k->k[1] = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << 48;
     k->k[2] = vsw_ld64(p + 12);
-    k->k[3] = vsw_ld32(l4) | (uint64_t)proto << 32 | (uint64_t)in_port << 40 |
-              1ull << 46 | (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
+    k->k[3] = vsw_ld32(l4) | (uint64_t)proto << 32 | k3_port;
     return true;
 }
 
-static inline bool vsw_flow_match(const struct hv_vsw_flow *e,
-                                  const struct vsw_flow_key *k)
+/* The part of k[3] vsw_flow_fast() takes from its caller. */
+static inline uint64_t vsw_flow_k3_port(unsigned int in_port)
+{
+    return (uint64_t)in_port << 40 | 1ull << 46 |
+           (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
+}
+
+VSW_INLINE bool vsw_flow_match(const struct hv_vsw_flow *e,
+                               const struct vsw_flow_key *k)
 {
     return ((e->key[0] ^ k->k[0]) | (e->key[1] ^ k->k[1]) |
             (e->key[2] ^ k->k[2]) | (e->key[3] ^ k->k[3])) == 0;

@@ -217,6 +217,7 @@ struct burst_cache {
     bool flow_on;
     bool all_live; /* no learned entry has expired (now is fixed) */
     struct hv_vsw_pcap *in_mirror;
+    uint64_t k3_port; /* vsw_flow_k3_port(in_port) */
 };
 
 /* Decide a parsed frame the long way; returns its destination mask (0 =
@@ -444,7 +445,7 @@ VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     }
     if (bc->in_mirror)
         (void)hv_vsw_pcap_record(bc->in_mirror, now, pkt->data, pkt->len);
-    if (bc->flow_on && vsw_flow_fast(pkt->data, pkt->len, in_port, &k)) {
+    if (bc->flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, &k)) {
         struct hv_vsw_flow *e = flow_find(sw, &k, now, bc, &slot);
         if (e != NULL) {
             bc->hits++;
@@ -466,6 +467,45 @@ static inline size_t out_len(const struct hv_vsw_pkt *pkts,
     return len;
 }
 
+/*
+ * Decide frames in order while the output has room (always, when `roomy`:
+ * two copies of this loop are made, with and without the check); count
+ * deliveries per port in cnt and *used. Returns the frames taken.
+ */
+VSW_INLINE unsigned int first_pass(struct hv_vsw *sw, unsigned int in_port,
+                                   struct hv_vsw_pkt *pkts, unsigned int count,
+                                   hv_time_t now, const struct hv_vsw_burst *b,
+                                   struct burst_cache *bc, uint32_t *cnt,
+                                   uint32_t *used_out, bool roomy,
+                                   uint32_t worst)
+{
+    uint32_t used = 0;
+    unsigned int n;
+    for (n = 0; n < count; n++) {
+        if (!roomy && b->out_cap - used < worst)
+            break;
+        struct hv_vsw_scratch *sc = &sw->scratch[n];
+        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, bc);
+        sc->mask = m;
+        sc->one = HV_VSW_MAX_PORTS;
+        if (hv_likely((m & (m - 1)) == 0)) { /* mostly one destination */
+            if (m != 0) {
+                unsigned int p = (unsigned int)hv_word_ffs(m);
+                sc->one = (uint8_t)p;
+                cnt[p]++;
+                used++;
+            }
+            continue;
+        }
+        for (; m; m &= m - 1) {
+            cnt[hv_word_ffs(m)]++;
+            used++;
+        }
+    }
+    *used_out = used;
+    return n;
+}
+
 /* The mirror copy of a delivery, as it goes on its port. */
 static void mirror_out(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
                        const struct hv_vsw_out *o, hv_time_t now)
@@ -474,6 +514,28 @@ static void mirror_out(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
     hv_ssize_t n = hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
     if (n > 0)
         (void)hv_vsw_pcap_record(p->mirror, now, sw->copy_buf, (size_t)n);
+}
+
+/* Write frame i's delivery to port p at its sorted place. */
+VSW_INLINE void place(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
+                      struct hv_vsw_burst *b, unsigned int i,
+                      const struct hv_vsw_scratch *sc, unsigned int p,
+                      uint32_t *cnt, uint64_t *bytes, uint64_t mirrors,
+                      hv_time_t now)
+{
+    const struct hv_vsw_port *port = &sw->ports[p];
+    struct hv_vsw_out *o = &b->out[cnt[p]++];
+    uint8_t tag_out =
+        port->cfg.vlan_mode == HV_VSW_VLAN_TRUNK && sc->vid != port->cfg.pvid;
+    *o = (struct hv_vsw_out){.pkt = (uint16_t)i,
+                             .port = (uint16_t)p,
+                             .vid = sc->vid,
+                             .tag_in = sc->tag_in,
+                             .tag_out = tag_out};
+    bytes[p] += pkts[i].len +
+                (uint64_t)((int)tag_out - (int)sc->tag_in) * HV_VSW_VLAN_HLEN;
+    if (hv_unlikely((mirrors >> p) & 1u))
+        mirror_out(sw, pkts, o, now);
 }
 
 int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
@@ -505,25 +567,12 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
         .all_live = oldest == HV_VSW_NIL ||
                     now - sw->fdb[oldest].seen <= sw->cfg.fdb_ageing,
         .in_mirror = sw->ports[in_port].mirror,
+        .k3_port = vsw_flow_k3_port(in_port),
     };
-    for (n = 0; n < count; n++) {
-        if (!roomy && b->out_cap - used < worst)
-            break;
-        struct hv_vsw_scratch *sc = &sw->scratch[n];
-        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, &bc);
-        sc->mask = m;
-        if (hv_likely((m & (m - 1)) == 0)) { /* mostly one destination */
-            if (m != 0) {
-                cnt[hv_word_ffs(m)]++;
-                used++;
-            }
-            continue;
-        }
-        for (; m; m &= m - 1) {
-            cnt[hv_word_ffs(m)]++;
-            used++;
-        }
-    }
+    n = roomy ? first_pass(sw, in_port, pkts, count, now, b, &bc, cnt, &used,
+                           true, worst)
+              : first_pass(sw, in_port, pkts, count, now, b, &bc, cnt, &used,
+                           false, worst);
     b->consumed = (uint16_t)n;
     b->out_count = used;
     struct hv_vsw_port *ip = &sw->ports[in_port];
@@ -548,22 +597,14 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
         b->port_first[p] = at;
     for (unsigned int i = 0; i < n; i++) {
         const struct hv_vsw_scratch *sc = &sw->scratch[i];
-        for (uint64_t m = sc->mask; m; m &= m - 1) {
-            unsigned int p = (unsigned int)hv_word_ffs(m);
-            const struct hv_vsw_port *port = &sw->ports[p];
-            struct hv_vsw_out *o = &b->out[cnt[p]++];
-            o->pkt = (uint16_t)i;
-            o->port = (uint16_t)p;
-            o->vid = sc->vid;
-            o->tag_in = sc->tag_in;
-            o->tag_out = port->cfg.vlan_mode == HV_VSW_VLAN_TRUNK &&
-                         sc->vid != port->cfg.pvid;
-            bytes[p] +=
-                pkts[i].len +
-                (uint64_t)((int)o->tag_out - (int)o->tag_in) * HV_VSW_VLAN_HLEN;
-            if (hv_unlikely((mirrors >> p) & 1u))
-                mirror_out(sw, pkts, o, now);
+        uint64_t m = sc->mask;
+        if (sc->one < HV_VSW_MAX_PORTS) {
+            place(sw, pkts, b, i, sc, sc->one, cnt, bytes, mirrors, now);
+            continue;
         }
+        for (; m; m &= m - 1)
+            place(sw, pkts, b, i, sc, (unsigned int)hv_word_ffs(m), cnt, bytes,
+                  mirrors, now);
     }
     for (unsigned int p = 0; p < top; p++)
         sw->ports[p].stats.out_bytes += bytes[p];

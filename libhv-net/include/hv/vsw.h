@@ -223,7 +223,8 @@ struct hv_vsw_scratch {
     uint64_t mask; /* destination ports */
     uint16_t vid;
     uint8_t tag_in;
-    uint8_t pad_[5];
+    uint8_t one; /* the only destination, or HV_VSW_MAX_PORTS */
+    uint8_t pad_[4];
 };
 
 struct hv_vsw {

@@ -112,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* the one-pass parser of the cache against the general one */
     struct vsw_flow_key fk, gk;
-    if (vsw_flow_fast(data, size, 3, &fk)) {
+    if (vsw_flow_fast(data, size, vsw_flow_k3_port(3), &fk)) {
         struct hv_vsw_hdr g;
         enum hv_vsw_drop gwhy;
         if (hv_vsw_parse(data, size, &g, &gwhy) != HV_OK)

@@ -417,7 +417,7 @@ static void test_fast_key(void **state)
         struct vsw_flow_key fk, gk;
         struct hv_vsw_hdr h;
         enum hv_vsw_drop why;
-        if (!vsw_flow_fast(f, len, port, &fk)) {
+        if (!vsw_flow_fast(f, len, vsw_flow_k3_port(port), &fk)) {
             slow++;
             continue;
         }
