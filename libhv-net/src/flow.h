@@ -184,7 +184,8 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
     if (type != HV_VSW_ETHERTYPE_IP || p[0] != 0x45 || rem < 28)
         return false;
     size_t total = net_get16(p + 2);
-    if (total < 28 || total > rem || (net_get16(p + 6) & 0x1fffu) != 0)
+    /* 28 <= total <= rem as one unsigned comparison (rem >= 28) */
+    if (total - 28 > rem - 28 || (net_get16(p + 6) & 0x1fffu) != 0)
         return false;
     uint64_t a = vsw_ld64(p), b = vsw_ld64(p + 8);
     uint64_t s = a + b;
@@ -198,7 +199,7 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
     size_t l4_rem = total - 20;
     if (proto == HV_VSW_IPPROTO_UDP) {
         size_t ulen = net_get16(l4 + 4);
-        if (ulen < 8 || ulen > l4_rem)
+        if (ulen - 8 > l4_rem - 8) /* 8 <= ulen <= l4_rem (>= 8) */
             return false;
     } else if (proto == HV_VSW_IPPROTO_TCP) {
         size_t doff = (size_t)(l4[12] >> 4) * 4;

@@ -3,19 +3,24 @@
  * per destination port out.
  *
  * hv_vsw_input() runs in two passes. The first walks the frames in order
- * and decides each one: parse (frame.c), ingress VLAN, anti-spoofing,
- * storm limit, ingress rules, learning, the switch's own responders (ARP,
+ * and decides each one. A frame of the common shape (IPv4 TCP/UDP) is
+ * parsed and keyed in one go and looked up in the verdict cache (flow.h);
+ * on a hit its recorded effects are replayed. Otherwise the long path
+ * runs: the general parser (parse.h), ingress VLAN, anti-spoofing, storm
+ * limit, ingress rules, learning, the switch's own responders (ARP,
  * DHCP), then the destination set as a 64-bit port mask, then egress VLAN
- * membership and egress rules per destination. The decision is kept in
- * sw->scratch (one slot per frame, no allocation). The second pass turns
- * the masks into descriptors with a counting sort by port, which keeps
- * arrival order within each port (a stable sort: TCP never sees the
- * switch reorder its segments), and updates the egress counters and
- * mirrors.
+ * membership and egress rules per destination; what it did is recorded
+ * in a cache entry when the frame is cacheable. The decision is kept in
+ * sw->scratch (one slot per frame, no allocation), and the first pass
+ * also counts deliveries per port. The second pass turns the masks into
+ * descriptors with a counting sort by port, which keeps arrival order
+ * within each port (a stable sort: TCP never sees the switch reorder its
+ * segments), and updates the egress counters and mirrors.
  *
- * Per-frame work is kept to what the frame itself needs: the parser,
- * anti-spoofing and the rule walk are inlined here, MAC addresses compare
- * as integers, and learning is skipped when the previous frame of the
+ * Per-frame work is kept to what the frame itself needs: the parsers,
+ * the cache lookup, anti-spoofing and the rule walk are inlined here, MAC
+ * addresses compare as integers, counters of the ingress port are summed
+ * per burst, and learning is skipped when the previous frame of the
  * burst learned the same (source MAC, VLAN): from the same port at the
  * same time, that entry is already exact and the newest.
  *
@@ -516,17 +521,21 @@ static void mirror_out(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
         (void)hv_vsw_pcap_record(p->mirror, now, sw->copy_buf, (size_t)n);
 }
 
-/* Write frame i's delivery to port p at its sorted place. */
+/*
+ * Write frame i's delivery to port p at its sorted place. A frame leaves
+ * tagged unless its VLAN is the port's pvid: on a trunk that is the
+ * native VLAN, and an access port only ever receives frames of its pvid
+ * (every destination set went through the VLAN membership filter, and a
+ * reply goes back in the VLAN its request was admitted in).
+ */
 VSW_INLINE void place(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
                       struct hv_vsw_burst *b, unsigned int i,
                       const struct hv_vsw_scratch *sc, unsigned int p,
-                      uint32_t *cnt, uint64_t *bytes, uint64_t mirrors,
-                      hv_time_t now)
+                      uint32_t *cnt, uint64_t *bytes, const uint16_t *pvid,
+                      uint64_t mirrors, hv_time_t now)
 {
-    const struct hv_vsw_port *port = &sw->ports[p];
     struct hv_vsw_out *o = &b->out[cnt[p]++];
-    uint8_t tag_out =
-        port->cfg.vlan_mode == HV_VSW_VLAN_TRUNK && sc->vid != port->cfg.pvid;
+    uint8_t tag_out = sc->vid != pvid[p];
     *o = (struct hv_vsw_out){.pkt = (uint16_t)i,
                              .port = (uint16_t)p,
                              .vid = sc->vid,
@@ -585,8 +594,10 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     uint32_t at = 0;
     unsigned int top = sw->up_mask ? hv_word_fls(sw->up_mask) + 1 : 0;
     uint64_t bytes[HV_VSW_MAX_PORTS];
+    uint16_t pvid[HV_VSW_MAX_PORTS];
     uint64_t mirrors = sw->mirror_mask;
     for (unsigned int p = 0; p < top; p++) {
+        pvid[p] = sw->ports[p].cfg.pvid;
         b->port_first[p] = at;
         at += cnt[p];
         sw->ports[p].stats.out_frames += cnt[p];
@@ -599,12 +610,12 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
         const struct hv_vsw_scratch *sc = &sw->scratch[i];
         uint64_t m = sc->mask;
         if (sc->one < HV_VSW_MAX_PORTS) {
-            place(sw, pkts, b, i, sc, sc->one, cnt, bytes, mirrors, now);
+            place(sw, pkts, b, i, sc, sc->one, cnt, bytes, pvid, mirrors, now);
             continue;
         }
         for (; m; m &= m - 1)
             place(sw, pkts, b, i, sc, (unsigned int)hv_word_ffs(m), cnt, bytes,
-                  mirrors, now);
+                  pvid, mirrors, now);
     }
     for (unsigned int p = 0; p < top; p++)
         sw->ports[p].stats.out_bytes += bytes[p];
