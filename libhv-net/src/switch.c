@@ -233,23 +233,23 @@ decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
             struct burst_cache *bc, struct vsw_flow_rec *rec)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
-    const struct hv_vsw_hdr h = *hp;
+    const struct hv_vsw_hdr *h = hp;
     enum hv_vsw_drop why = HV_VSW_DROP_NO_DEST;
     uint16_t vid = 0;
     uint64_t mask;
     uint8_t *f = pkt->data;
 
-    if (!ingress_vlan(ip, f, &h, &vid, &why))
+    if (!ingress_vlan(ip, f, h, &vid, &why))
         goto out_drop;
     if (ip->cfg.kind == HV_VSW_PORT_GUEST) {
-        if (!vsw_spoof_check(ip, f, &h, &why))
+        if (!vsw_spoof_check(ip, f, h, &why))
             goto out_drop;
-    } else if (!uplink_source_ok(sw, in_port, f, &h, &why)) {
+    } else if (!uplink_source_ok(sw, in_port, f, h, &why)) {
         goto out_drop;
     }
     if (rec) {
         rec->vid = vid;
-        rec->tag_in = h.tagged;
+        rec->tag_in = h->tagged;
     }
     bool group = hv_vsw_mac_is_group(f);
     if (group && !storm_admit(ip, now)) {
@@ -257,10 +257,10 @@ decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
         goto out_drop;
     }
     uint16_t redirect = HV_VSW_MAX_PORTS;
-    unsigned int cls = vsw_rule_class(&h);
+    unsigned int cls = vsw_rule_class(h);
     if (ip->has_in_rules) {
-        enum hv_vsw_action a = vsw_rules_eval(sw, ip, in_port, HV_VSW_DIR_IN,
-                                              &h, cls, &redirect, rec);
+        enum hv_vsw_action a = vsw_rules_eval(sw, ip, in_port, HV_VSW_DIR_IN, h,
+                                              cls, &redirect, rec);
         if (a == HV_VSW_DROP) {
             why = HV_VSW_DROP_RULE;
             goto out_drop;
@@ -279,7 +279,7 @@ decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
     ip->stats.in_frames++;
     ip->stats.in_bytes += pkt->len;
     sc->vid = vid;
-    sc->tag_in = h.tagged;
+    sc->tag_in = h->tagged;
     if (rec) {
         rec->src_fdb = sw->fdb_last; /* the entry of bc->learned */
         rec->learned = src_key;
@@ -287,11 +287,11 @@ decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
 
     enum vsw_reply r = VSW_PASS;
     if (redirect == HV_VSW_MAX_PORTS) {
-        if (h.l3_kind == HV_VSW_L3_ARP)
+        if (h->l3_kind == HV_VSW_L3_ARP)
             r = vsw_arp(sw, in_port, pkt, hp, vid);
-        else if (h.l3_kind == HV_VSW_L3_IPV4 && h.has_ports &&
-                 h.ip_proto == HV_VSW_IPPROTO_UDP &&
-                 h.dport == HV_VSW_BOOTPS_PORT)
+        else if (h->l3_kind == HV_VSW_L3_IPV4 && h->has_ports &&
+                 h->ip_proto == HV_VSW_IPPROTO_UDP &&
+                 h->dport == HV_VSW_BOOTPS_PORT)
             r = vsw_dhcp(sw, in_port, pkt, hp, &why);
     }
     if (r != VSW_PASS && rec) /* not cacheable frames: never here */
@@ -308,7 +308,7 @@ decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
     else if (group)
         mask = vlan_members(sw, vid);
     else
-        mask = unicast_dest(sw, f, &h, vid, now, &why, rec);
+        mask = unicast_dest(sw, f, h, vid, now, &why, rec);
     if (why != HV_VSW_DROP_NO_DEST && mask == 0)
         goto out_drop;
     mask = vlan_filter(sw, mask & ~(1ull << in_port), vid);
@@ -316,7 +316,7 @@ decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
         why = HV_VSW_DROP_NO_DEST;
         goto out_drop;
     }
-    return egress_rules(sw, mask, &h, cls, rec);
+    return egress_rules(sw, mask, h, cls, rec);
 
 out_drop:
     drop(ip, why);

@@ -205,7 +205,7 @@ static uint64_t run(struct bench *bn, enum mode m, double secs, double *elapsed)
     hv_time_t now = HV_SEC(1);
     double t0 = now_s(), t;
     uint32_t slot[HV_VSW_MAX_PORTS];
-    uint16_t sport = UDP_SPORT;
+    static uint16_t sport = UDP_SPORT; /* new flows across runs too */
     if (m == SWITCH_NOCACHE)
         hv_vsw_flow_cache(bn->sw, false);
     do {
