@@ -289,12 +289,20 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
                         ? rec->hit[i]
                         : (uint32_t)((const uint8_t *)&sw->flow_sink -
                                      (const uint8_t *)sw);
-    e->vid = rec->vid;
     e->in_drop = rec->in_drop;
     e->rewrite = rec->rewrite;
     e->rare = rec->in_drop != VSW_FLOW_NONE || rec->rewrite != VSW_FLOW_NONE ||
               rec->edrop != 0;
-    e->tag_in = rec->tag_in;
+    unsigned int one = mask != 0 && (mask & (mask - 1)) == 0
+                           ? (unsigned int)hv_word_ffs(mask)
+                           : HV_VSW_MAX_PORTS;
+    e->out = (struct hv_vsw_out){
+        .port = (uint16_t)one,
+        .vid = rec->vid,
+        .tag_in = rec->tag_in,
+        .tag_out = one < HV_VSW_MAX_PORTS &&
+                   rec->vid != sw->ports[one].cfg.pvid, /* see place() */
+    };
 }
 
 #endif /* HV_NET_FLOW_H */

@@ -278,8 +278,8 @@ decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
     }
     ip->stats.in_frames++;
     ip->stats.in_bytes += pkt->len;
-    sc->vid = vid;
-    sc->tag_in = h->tagged;
+    sc->d.vid = vid;
+    sc->d.tag_in = h->tagged;
     if (rec) {
         rec->src_fdb = sw->fdb_last; /* the entry of bc->learned */
         rec->learned = src_key;
@@ -363,8 +363,7 @@ VSW_INLINE uint64_t flow_replay(struct hv_vsw *sw, struct hv_vsw_port *ip,
     (*(uint64_t *)(base + e->hit[3]))++;
     if (hv_unlikely(e->rare))
         flow_replay_rare(sw, ip, e, pkt->data);
-    sc->vid = e->vid;
-    sc->tag_in = e->tag_in;
+    sc->d = e->out;
     return e->mask;
 }
 
@@ -446,6 +445,7 @@ VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
 
     if (pkt->data == NULL || pkt->len > pkt->cap) {
         drop(ip, HV_VSW_DROP_BAD_LEN);
+        sc->d.port = HV_VSW_MAX_PORTS;
         return 0;
     }
     if (bc->in_mirror)
@@ -456,9 +456,15 @@ VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
             bc->hits++;
             return flow_replay(sw, ip, e, pkt, now, sc, bc);
         }
-        return decide_miss(sw, in_port, pkt, now, sc, bc, &k, slot, true);
     }
-    return decide_miss(sw, in_port, pkt, now, sc, bc, &k, NULL, false);
+    uint64_t m =
+        decide_miss(sw, in_port, pkt, now, sc, bc, &k, slot, slot != NULL);
+    sc->d.port = HV_VSW_MAX_PORTS;
+    if (m != 0 && (m & (m - 1)) == 0) {
+        sc->d.port = (uint16_t)hv_word_ffs(m);
+        sc->d.tag_out = sc->d.vid != sw->ports[sc->d.port].cfg.pvid;
+    }
+    return m;
 }
 
 static inline size_t out_len(const struct hv_vsw_pkt *pkts,
@@ -492,14 +498,9 @@ VSW_INLINE unsigned int first_pass(struct hv_vsw *sw, unsigned int in_port,
         struct hv_vsw_scratch *sc = &sw->scratch[n];
         uint64_t m = decide(sw, in_port, &pkts[n], now, sc, bc);
         sc->mask = m;
-        sc->one = HV_VSW_MAX_PORTS;
-        if (hv_likely((m & (m - 1)) == 0)) { /* mostly one destination */
-            if (m != 0) {
-                unsigned int p = (unsigned int)hv_word_ffs(m);
-                sc->one = (uint8_t)p;
-                cnt[p]++;
-                used++;
-            }
+        if (hv_likely(sc->d.port < HV_VSW_MAX_PORTS)) { /* mostly one */
+            cnt[sc->d.port]++;
+            used++;
             continue;
         }
         for (; m; m &= m - 1) {
@@ -535,14 +536,14 @@ VSW_INLINE void place(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
                       uint64_t mirrors, hv_time_t now)
 {
     struct hv_vsw_out *o = &b->out[cnt[p]++];
-    uint8_t tag_out = sc->vid != pvid[p];
+    uint8_t tag_out = sc->d.vid != pvid[p];
     *o = (struct hv_vsw_out){.pkt = (uint16_t)i,
                              .port = (uint16_t)p,
-                             .vid = sc->vid,
-                             .tag_in = sc->tag_in,
+                             .vid = sc->d.vid,
+                             .tag_in = sc->d.tag_in,
                              .tag_out = tag_out};
     bytes[p] += pkts[i].len +
-                (uint64_t)((int)tag_out - (int)sc->tag_in) * HV_VSW_VLAN_HLEN;
+                (uint64_t)((int)tag_out - (int)sc->d.tag_in) * HV_VSW_VLAN_HLEN;
     if (hv_unlikely((mirrors >> p) & 1u))
         mirror_out(sw, pkts, o, now);
 }
@@ -609,8 +610,17 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     for (unsigned int i = 0; i < n; i++) {
         const struct hv_vsw_scratch *sc = &sw->scratch[i];
         uint64_t m = sc->mask;
-        if (sc->one < HV_VSW_MAX_PORTS) {
-            place(sw, pkts, b, i, sc, sc->one, cnt, bytes, pvid, mirrors, now);
+        if (sc->d.port < HV_VSW_MAX_PORTS) { /* one destination */
+            struct hv_vsw_out d = sc->d;
+            unsigned int p = d.port;
+            d.pkt = (uint16_t)i;
+            struct hv_vsw_out *o = &b->out[cnt[p]++];
+            *o = d;
+            bytes[p] +=
+                pkts[i].len +
+                (uint64_t)((int)d.tag_out - (int)d.tag_in) * HV_VSW_VLAN_HLEN;
+            if (hv_unlikely((mirrors >> p) & 1u))
+                mirror_out(sw, pkts, o, now);
             continue;
         }
         for (; m; m &= m - 1)

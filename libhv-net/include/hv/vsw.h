@@ -212,19 +212,16 @@ struct hv_vsw_flow {
     uint32_t src_fdb; /* learning entry to refresh, HV_VSW_NIL = none */
     uint32_t dst_fdb; /* learning entry the destination came from */
     uint32_t hit[HV_VSW_FLOW_HITS]; /* rule counters, byte offsets in sw */
-    uint16_t vid;                   /* the frame's VLAN */
+    struct hv_vsw_out out; /* the delivery: port = the only one, or MAX */
     uint8_t in_drop; /* drop reason counted on the ingress port, or 0xff */
     uint8_t rewrite; /* port whose MAC replaces the destination, or 0xff */
     uint8_t rare;    /* in_drop, rewrite or edrop set */
-    uint8_t tag_in;  /* the frame carries an 802.1Q tag */
 };
 
 struct hv_vsw_scratch {
-    uint64_t mask; /* destination ports */
-    uint16_t vid;
-    uint8_t tag_in;
-    uint8_t one; /* the only destination, or HV_VSW_MAX_PORTS */
-    uint8_t pad_[4];
+    uint64_t mask;       /* destination ports */
+    struct hv_vsw_out d; /* vid, tag_in; port and tag_out when it is the
+                          * only destination, else port HV_VSW_MAX_PORTS */
 };
 
 struct hv_vsw {
