@@ -75,11 +75,20 @@ static inline uint32_t vsw_ld32(const uint8_t *p)
 }
 
 /* The first 6 of 8 bytes loaded in native order: vsw_ld64() & this. */
+/* The IPv4 fragment offset bits of the flags/offset field, loaded in
+ * native order. The shift of the first 16-bit field of an 8-byte word
+ * loaded in native order. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define VSW_LD48_MASK 0xffffffffffff0000ull
+#define VSW_LD48_MASK     0xffffffffffff0000ull
+#define VSW_FRAG_MASK     0x1fffu
+#define VSW_FIRST16_SHIFT 48
 #else
-#define VSW_LD48_MASK 0x0000ffffffffffffull
+#define VSW_LD48_MASK     0x0000ffffffffffffull
+#define VSW_FRAG_MASK     0xff1fu
+#define VSW_FIRST16_SHIFT 0
 #endif
+
+typedef uint16_t vsw_u16_any __attribute__((aligned(1), may_alias));
 
 /* vsw_ld64(p) & VSW_LD48_MASK, reading only p[0..5]. */
 static inline uint64_t vsw_ld48(const uint8_t *p)
@@ -185,7 +194,8 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
         return false;
     size_t total = net_get16(p + 2);
     /* 28 <= total <= rem as one unsigned comparison (rem >= 28) */
-    if (total - 28 > rem - 28 || (net_get16(p + 6) & 0x1fffu) != 0)
+    if (total - 28 > rem - 28 ||
+        (*(const vsw_u16_any *)(p + 6) & VSW_FRAG_MASK) != 0)
         return false;
     uint64_t a = vsw_ld64(p), b = vsw_ld64(p + 8);
     uint64_t s = a + b;

@@ -437,7 +437,8 @@ decide_miss(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
 /* Decide one frame; returns its destination mask (0 = dropped). */
 VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
                            struct hv_vsw_pkt *pkt, hv_time_t now,
-                           struct hv_vsw_scratch *sc, struct burst_cache *bc)
+                           struct hv_vsw_scratch *sc, struct burst_cache *bc,
+                           bool flow_on)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
     struct vsw_flow_key k;
@@ -450,7 +451,7 @@ VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     }
     if (bc->in_mirror)
         (void)hv_vsw_pcap_record(bc->in_mirror, now, pkt->data, pkt->len);
-    if (bc->flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, &k)) {
+    if (flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, &k)) {
         struct hv_vsw_flow *e = flow_find(sw, &k, now, bc, &slot);
         if (e != NULL) {
             bc->hits++;
@@ -459,6 +460,7 @@ VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     }
     uint64_t m =
         decide_miss(sw, in_port, pkt, now, sc, bc, &k, slot, slot != NULL);
+    sc->d.pkt = 0;
     sc->d.port = HV_VSW_MAX_PORTS;
     if (m != 0 && (m & (m - 1)) == 0) {
         sc->d.port = (uint16_t)hv_word_ffs(m);
@@ -490,13 +492,14 @@ VSW_INLINE unsigned int first_pass(struct hv_vsw *sw, unsigned int in_port,
                                    uint32_t *used_out, bool roomy,
                                    uint32_t worst)
 {
+    bool flow_on = bc->flow_on;
     uint32_t used = 0;
     unsigned int n;
     for (n = 0; n < count; n++) {
         if (!roomy && b->out_cap - used < worst)
             break;
         struct hv_vsw_scratch *sc = &sw->scratch[n];
-        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, bc);
+        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, bc, flow_on);
         sc->mask = m;
         if (hv_likely(sc->d.port < HV_VSW_MAX_PORTS)) { /* mostly one */
             cnt[sc->d.port]++;
@@ -605,20 +608,29 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
         cnt[p] = b->port_first[p];
         bytes[p] = 0;
     }
-    for (unsigned int p = top; p <= HV_VSW_MAX_PORTS; p++)
-        b->port_first[p] = at;
+    unsigned int q = top;
+    for (; q + 4 <= HV_VSW_MAX_PORTS + 1; q += 4) {
+        b->port_first[q] = at;
+        b->port_first[q + 1] = at;
+        b->port_first[q + 2] = at;
+        b->port_first[q + 3] = at;
+    }
+    for (; q <= HV_VSW_MAX_PORTS; q++)
+        b->port_first[q] = at;
     for (unsigned int i = 0; i < n; i++) {
         const struct hv_vsw_scratch *sc = &sw->scratch[i];
         uint64_t m = sc->mask;
         if (sc->d.port < HV_VSW_MAX_PORTS) { /* one destination */
-            struct hv_vsw_out d = sc->d;
-            unsigned int p = d.port;
-            d.pkt = (uint16_t)i;
+            /* the descriptor is ready but for its frame number (its pkt
+             * is 0): one 8-byte copy */
+            const struct hv_vsw_out *d = &sc->d;
+            unsigned int p = d->port;
             struct hv_vsw_out *o = &b->out[cnt[p]++];
-            *o = d;
+            *(vsw_u64_any *)o =
+                *(const vsw_u64_any *)d | (uint64_t)i << VSW_FIRST16_SHIFT;
             bytes[p] +=
                 pkts[i].len +
-                (uint64_t)((int)d.tag_out - (int)d.tag_in) * HV_VSW_VLAN_HLEN;
+                (uint64_t)((int)d->tag_out - (int)d->tag_in) * HV_VSW_VLAN_HLEN;
             if (hv_unlikely((mirrors >> p) & 1u))
                 mirror_out(sw, pkts, o, now);
             continue;
