@@ -212,8 +212,10 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
         if (ulen - 8 > l4_rem - 8) /* 8 <= ulen <= l4_rem (>= 8) */
             return false;
     } else if (proto == HV_VSW_IPPROTO_TCP) {
+        if (l4_rem < 20) /* before reading the data offset at l4[12] */
+            return false;
         size_t doff = (size_t)(l4[12] >> 4) * 4;
-        if (l4_rem < 20 || doff < 20 || doff > l4_rem)
+        if (doff < 20 || doff > l4_rem)
             return false;
     } else {
         return false;
