@@ -6,12 +6,14 @@
  * through the strict parser (lengths, VLAN tag, IPv4 header and checksum,
  * L4 header), and the cache is keyed on a compact summary of exactly the
  * fields the decision reads: the ingress port, destination and source
- * MAC, the 802.1Q tag (present or not, VID), the inner Ethernet type, the
- * layer-3 kind, IPv4 source and destination, protocol, whether ports were
- * decoded, and the two ports. Fields that vary per packet within a flow
- * (IP id, checksum, TTL, lengths, payload) are not in the key, so real
- * flows hit, and no field the decision reads is left out, so a hit is the
- * decision the long path would take.
+ * MAC, the 802.1Q tag (present or not, VID), the inner Ethernet type
+ * (which gives the layer-3 kind), IPv4 source and destination, protocol,
+ * whether ports were decoded, and the two ports. Fields that vary per
+ * packet within a flow (IP id, TOS, checksum, TTL, lengths, payload, the
+ * tag's priority) are not in the key, so real flows hit, and no field the
+ * decision reads is left out, so a hit is the decision the long path
+ * would take. The common frame shape is parsed and keyed in one pass
+ * (vsw_flow_fast() below), the rest by the general parser.
  *
  * An entry holds what the long path did to the switch's state for that
  * frame, as a list of effects to replay: the destination mask (after
@@ -22,7 +24,8 @@
  * the learning entry refreshed by the source (index into the table: one
  * timestamp store and the LRU move), the learning entry the destination
  * was found in (checked for expiry on each hit), and the port whose MAC
- * replaces the destination MAC (the gateway rewrite).
+ * replaces the destination MAC (the gateway rewrite), and the finished
+ * delivery descriptor when there is one destination.
  *
  * Exact invalidation is by generation: the switch has one 32-bit
  * generation, an entry is valid only while its `gen` equals it, and
@@ -34,7 +37,8 @@
  * forgetting a port). Time-only changes are checked on each hit instead:
  * an entry whose source or destination learning entry has expired misses,
  * and the long path takes over (and bumps the generation when it revives
- * the source). On wrap-around every entry is cleared.
+ * the source); switch.c skips that check for a burst in which no entry of
+ * the table has expired. On wrap-around every entry is cleared.
  *
  * Not cached, always on the long path: frames to a group address (the
  * storm limiter must meter each one, and flooding is rare), ARP and
@@ -43,8 +47,10 @@
  * refuses or with a group/zero source, and decisions with more rule
  * counters than an entry holds (HV_VSW_FLOW_HITS; all of an entry's
  * slots are bumped on a hit, unused ones on a sink, so the replay has no
- * loop). The cache is direct mapped
- * (HV_VSW_FLOW_SLOTS entries, a colliding flow replaces the entry).
+ * loop). Such frames never get an entry, so they can never hit one.
+ *
+ * The cache has HV_VSW_FLOW_SLOTS entries in sets of two; a flow not
+ * found takes a free way of its set, else the second (the first stays).
  * Private to libhv-net.
  */
 #ifndef HV_NET_FLOW_H
@@ -75,15 +81,18 @@ static inline uint32_t vsw_ld32(const uint8_t *p)
 }
 
 /* The first 6 of 8 bytes loaded in native order: vsw_ld64() & this. */
-/* The IPv4 fragment offset bits of the flags/offset field, loaded in
- * native order. The shift of the first 16-bit field of an 8-byte word
- * loaded in native order. */
+/* Byte-order constants for native loads: the mask keeping the first 6
+ * of 8 bytes, the shift of the 16 bits it clears (where k[1] holds the
+ * VID), the IPv4 fragment offset bits of the flags/offset field, the
+ * shift of the first 16-bit field of an 8-byte word. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define VSW_LD48_MASK     0xffffffffffff0000ull
+#define VSW_LD48_FREE     0
 #define VSW_FRAG_MASK     0x1fffu
 #define VSW_FIRST16_SHIFT 48
 #else
 #define VSW_LD48_MASK     0x0000ffffffffffffull
+#define VSW_LD48_FREE     48
 #define VSW_FRAG_MASK     0xff1fu
 #define VSW_FIRST16_SHIFT 0
 #endif
@@ -108,7 +117,7 @@ static inline uint64_t vsw_ld48(const uint8_t *p)
  * parsed values where the raw bytes also hold per-packet fields:
  *   k[0] bytes 0..7   destination MAC, first 2 bytes of the source
  *   k[1] bytes 8..13  rest of the source, Ethernet type or 0x8100, and
- *        the VID << 48 (not the tag's priority bits)
+ *        the VID (not the tag's priority bits) in the other 16 bits
  *   k[2] IPv4 source and destination as on the wire (0 if not IPv4)
  *   k[3] TCP/UDP ports as on the wire (0 without) | protocol << 32 |
  *        in_port << 40 | has_ports << 46 | inner Ethernet type << 48
@@ -118,7 +127,7 @@ static inline void vsw_flow_key(struct vsw_flow_key *k, unsigned int in_port,
                                 const uint8_t *f, const struct hv_vsw_hdr *h)
 {
     k->k[0] = vsw_ld64(f);
-    k->k[1] = vsw_ld48(f + 8) | (uint64_t)h->vid << 48;
+    k->k[1] = vsw_ld48(f + 8) | (uint64_t)h->vid << VSW_LD48_FREE;
     k->k[2] = h->l3_kind == HV_VSW_L3_IPV4 ? vsw_ld64(f + h->l3 + 12) : 0;
     k->k[3] = (h->has_ports ? vsw_ld32(f + h->l4) : 0) |
               (uint64_t)h->ip_proto << 32 | (uint64_t)in_port << 40 |
@@ -221,7 +230,7 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
         return false;
     }
     k->k[0] = vsw_ld64(f);
-    k->k[1] = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << 48;
+    k->k[1] = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
     k->k[2] = vsw_ld64(p + 12);
     k->k[3] = vsw_ld32(l4) | (uint64_t)proto << 32 | k3_port;
     return true;

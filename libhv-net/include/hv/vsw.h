@@ -204,7 +204,7 @@ struct hv_vsw_port {
  * the switch's current generation.
  */
 struct hv_vsw_flow {
-    uint64_t key[4];  /* dst MAC, type | src MAC, VLAN | IPs | ports, port */
+    uint64_t key[4];  /* the flow key (libhv-net/src/flow.h) */
     uint64_t mask;    /* destination ports after VLAN and egress rules */
     uint64_t learned; /* source MAC | VID << 48, when src_fdb is set */
     uint64_t edrop;   /* ports whose egress rules dropped it */
