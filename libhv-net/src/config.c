@@ -6,9 +6,11 @@
  * structures (the guest MAC and IPv4 tables, the up-port mask, the
  * "has rules" flags the data path tests to skip empty tables) are rebuilt
  * from the port array after each change; configuration is rare and the
- * rebuild is bounded by HV_VSW_MAX_PORTS.
+ * rebuild is bounded by HV_VSW_MAX_PORTS. Every successful change also
+ * starts a new verdict-cache generation (flow.h), so no verdict taken
+ * under the old configuration is replayed.
  */
-#include "vsw_impl.h"
+#include "flow.h"
 
 static bool mac_is_zero(const struct hv_vsw_mac *m)
 {
@@ -29,6 +31,8 @@ int hv_vsw_init(struct hv_vsw *sw, const struct hv_vsw_config *cfg)
     hv_memset(sw, 0, sizeof(*sw));
     sw->cfg = *cfg;
     vsw_fdb_reset(sw);
+    sw->flow_gen = 1;
+    sw->flow_on = true;
     return HV_OK;
 }
 
@@ -43,12 +47,16 @@ static int port_get(const struct hv_vsw *sw, unsigned int port)
 
 static void refresh(struct hv_vsw *sw)
 {
+    vsw_flow_flush(sw);
     sw->up_mask = 0;
+    sw->mirror_mask = 0;
     for (unsigned int p = 0; p < HV_VSW_MAX_PORTS; p++) {
         struct hv_vsw_port *port = &sw->ports[p];
         if (!port->up)
             continue;
         sw->up_mask |= 1ull << p;
+        if (port->mirror != NULL)
+            sw->mirror_mask |= 1ull << p;
         vsw_rules_compile(port);
         /* a default of DROP must be applied even with no rules */
         if (port->cfg.default_action != HV_VSW_ACCEPT)
@@ -148,6 +156,7 @@ int hv_vsw_port_allow_vlan(struct hv_vsw *sw, unsigned int port,
         p->vlans[vid >> 6] |= 1ull << (vid & 63);
     else
         p->vlans[vid >> 6] &= ~(1ull << (vid & 63));
+    vsw_flow_flush(sw);
     return HV_OK;
 }
 
@@ -218,6 +227,20 @@ int hv_vsw_mirror(struct hv_vsw *sw, unsigned int port, struct hv_vsw_pcap *w)
     if (rc < 0)
         return rc;
     sw->ports[port].mirror = w;
+    if (w != NULL)
+        sw->mirror_mask |= 1ull << port;
+    else
+        sw->mirror_mask &= ~(1ull << port);
+    vsw_flow_flush(sw);
+    return HV_OK;
+}
+
+int hv_vsw_flow_cache(struct hv_vsw *sw, bool on)
+{
+    if (sw == NULL)
+        return HV_EINVAL;
+    sw->flow_on = on;
+    vsw_flow_flush(sw);
     return HV_OK;
 }
 

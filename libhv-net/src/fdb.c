@@ -12,11 +12,16 @@
  * meets an entry young enough. Lookups treat an expired entry as absent,
  * so correctness does not depend on how often hv_vsw_fdb_age() runs.
  *
+ * Every change here that can alter a lookup's answer (a new entry, an
+ * eviction or deletion, a move to another port, the refresh of an expired
+ * entry) starts a new verdict-cache generation (flow.h); refreshing a
+ * live entry on its own port changes no answer and does not.
+ *
  * Configured guest MACs are kept apart in a small open-addressed table
  * (static_mac): they are known before the guest sends anything and cannot
  * be learned by another port (the switch refuses such frames as spoofed).
  */
-#include "vsw_impl.h"
+#include "flow.h"
 
 #define FDB_VID_FREE 0xffffu /* marks an unused entry: no real VID is */
 
@@ -66,6 +71,12 @@ static void lru_append(struct hv_vsw *sw, uint32_t i)
     sw->lru_tail = i;
 }
 
+void vsw_fdb_to_tail(struct hv_vsw *sw, uint32_t i)
+{
+    lru_unlink(sw, i);
+    lru_append(sw, i);
+}
+
 static uint32_t fdb_find_index(const struct hv_vsw *sw, const uint8_t *mac,
                                uint16_t vid)
 {
@@ -88,6 +99,7 @@ static void fdb_delete(struct hv_vsw *sw, uint32_t i)
         link = &sw->fdb[*link].hash_next;
     }
     *link = e->hash_next;
+    vsw_flow_flush(sw);
     lru_unlink(sw, i);
     e->vid = FDB_VID_FREE;
     e->hash_next = sw->fdb_free;
@@ -115,6 +127,9 @@ void vsw_fdb_learn(struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
         if (e->port != port) {
             e->port = port;
             sw->stats.fdb_moved++;
+            vsw_flow_flush(sw);
+        } else if (expired(sw, e->seen, now)) {
+            vsw_flow_flush(sw); /* revived: lookups find it again */
         }
         e->seen = now;
         if (sw->lru_tail != i) {
@@ -144,17 +159,20 @@ void vsw_fdb_learn(struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
     e->hash_next = sw->fdb_bucket[b];
     sw->fdb_bucket[b] = i;
     lru_append(sw, i);
+    vsw_flow_flush(sw);
     sw->fdb_count++;
     sw->stats.fdb_learned++;
     sw->fdb_last = i;
 }
 
 int vsw_fdb_find(const struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
-                 hv_time_t now)
+                 hv_time_t now, uint32_t *index)
 {
     uint32_t i = fdb_find_index(sw, mac, vid);
     if (i == HV_VSW_NIL || expired(sw, sw->fdb[i].seen, now))
         return -1;
+    if (index != NULL)
+        *index = i;
     return sw->fdb[i].port;
 }
 
@@ -186,7 +204,7 @@ int hv_vsw_fdb_lookup(const struct hv_vsw *sw, const struct hv_vsw_mac *mac,
 {
     if (vid > HV_VSW_VID_MAX)
         return HV_ENOENT;
-    int port = vsw_fdb_find(sw, mac->b, (uint16_t)vid, now);
+    int port = vsw_fdb_find(sw, mac->b, (uint16_t)vid, now, NULL);
     return port < 0 ? HV_ENOENT : port;
 }
 

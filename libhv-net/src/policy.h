@@ -6,7 +6,7 @@
 #ifndef HV_NET_POLICY_H
 #define HV_NET_POLICY_H
 
-#include "vsw_impl.h"
+#include "flow.h"
 
 static inline bool port_has_ip(const struct hv_vsw_port *p, uint32_t ip)
 {
@@ -72,9 +72,12 @@ static inline bool rule_matches(const struct hv_vsw_rule *r, unsigned int need,
     return true;
 }
 
+/* Walk port `pidx`'s (p = &sw->ports[pidx]) rules for a frame; each counter
+ * bumped is also recorded in `rec` (may be NULL) for the verdict cache. */
 static inline enum hv_vsw_action
-vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
-               const struct hv_vsw_hdr *h, unsigned int cls, uint16_t *redirect)
+vsw_rules_eval(const struct hv_vsw *sw, struct hv_vsw_port *p,
+               unsigned int pidx, unsigned int dir, const struct hv_vsw_hdr *h,
+               unsigned int cls, uint16_t *redirect, struct vsw_flow_rec *rec)
 {
     unsigned int d = dir == HV_VSW_DIR_IN ? 0 : 1;
     const uint16_t *list = p->cls_rules[d][cls];
@@ -86,6 +89,7 @@ vsw_rules_eval(struct hv_vsw_port *p, unsigned int dir,
             !rule_matches(&p->rules[i], p->rule_need[i], h))
             continue;
         p->rule_hits[i]++;
+        vsw_flow_rec_hit(rec, sw, pidx, i);
         unsigned int action = e >> 8;
         if (action == HV_VSW_COUNT)
             continue;

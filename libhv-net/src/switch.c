@@ -3,19 +3,24 @@
  * per destination port out.
  *
  * hv_vsw_input() runs in two passes. The first walks the frames in order
- * and decides each one: parse (frame.c), ingress VLAN, anti-spoofing,
- * storm limit, ingress rules, learning, the switch's own responders (ARP,
+ * and decides each one. A frame of the common shape (IPv4 TCP/UDP) is
+ * parsed and keyed in one go and looked up in the verdict cache (flow.h);
+ * on a hit its recorded effects are replayed. Otherwise the long path
+ * runs: the general parser (parse.h), ingress VLAN, anti-spoofing, storm
+ * limit, ingress rules, learning, the switch's own responders (ARP,
  * DHCP), then the destination set as a 64-bit port mask, then egress VLAN
- * membership and egress rules per destination. The decision is kept in
- * sw->scratch (one slot per frame, no allocation). The second pass turns
- * the masks into descriptors with a counting sort by port, which keeps
- * arrival order within each port (a stable sort: TCP never sees the
- * switch reorder its segments), and updates the egress counters and
- * mirrors.
+ * membership and egress rules per destination; what it did is recorded
+ * in a cache entry when the frame is cacheable. The decision is kept in
+ * sw->scratch (one slot per frame, no allocation), and the first pass
+ * also counts deliveries per port. The second pass turns the masks into
+ * descriptors with a counting sort by port, which keeps arrival order
+ * within each port (a stable sort: TCP never sees the switch reorder its
+ * segments), and updates the egress counters and mirrors.
  *
- * Per-frame work is kept to what the frame itself needs: the parser,
- * anti-spoofing and the rule walk are inlined here, MAC addresses compare
- * as integers, and learning is skipped when the previous frame of the
+ * Per-frame work is kept to what the frame itself needs: the parsers,
+ * the cache lookup, anti-spoofing and the rule walk are inlined here, MAC
+ * addresses compare as integers, counters of the ingress port are summed
+ * per burst, and learning is skipped when the previous frame of the
  * burst learned the same (source MAC, VLAN): from the same port at the
  * same time, that entry is already exact and the newest.
  *
@@ -38,6 +43,7 @@
  * effect, so a short array gives documented partial progress: the first
  * `consumed` frames are done, the rest untouched.
  */
+#include "flow.h"
 #include "parse.h"
 #include "policy.h"
 
@@ -107,7 +113,8 @@ static bool storm_admit(struct hv_vsw_port *p, hv_time_t now)
 /* Destination mask of a unicast frame; 0 with *why set to drop. */
 static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
                              const struct hv_vsw_hdr *h, uint16_t vid,
-                             hv_time_t now, enum hv_vsw_drop *why)
+                             hv_time_t now, enum hv_vsw_drop *why,
+                             struct vsw_flow_rec *rec)
 {
     const uint8_t *dst = f;
     bool to_switch = net_mac_eq(dst, sw->cfg.mac.b);
@@ -116,9 +123,11 @@ static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
         int owner = vsw_static_ip_find(sw, h->dst_ip);
         if (owner >= 0 && vsw_port_in_vlan(&sw->ports[owner], vid)) {
             const uint8_t *omac = sw->ports[owner].cfg.mac.b;
-            if (to_switch)
+            if (to_switch) {
                 net_mac_copy(f, omac);
-            else if (!net_mac_eq(dst, omac)) {
+                if (rec)
+                    rec->rewrite = (uint8_t)owner;
+            } else if (!net_mac_eq(dst, omac)) {
                 *why = HV_VSW_DROP_DEMUX;
                 return 0;
             }
@@ -129,7 +138,10 @@ static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
         *why = HV_VSW_DROP_LOCAL;
         return 0;
     }
-    int port = vsw_fdb_find(sw, dst, vid, now);
+    uint32_t idx = HV_VSW_NIL;
+    int port = vsw_fdb_find(sw, dst, vid, now, &idx);
+    if (rec)
+        rec->dst_fdb = idx;
     if (port < 0) {
         port = vsw_static_find(sw, dst);
         if (port >= 0 && !vsw_port_in_vlan(&sw->ports[port], vid))
@@ -156,7 +168,8 @@ static uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
 
 /* Egress rules of each destination; drops count on the egress port. */
 static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
-                             const struct hv_vsw_hdr *h, unsigned int cls)
+                             const struct hv_vsw_hdr *h, unsigned int cls,
+                             struct vsw_flow_rec *rec)
 {
     uint64_t m = mask;
     while (m) {
@@ -167,10 +180,12 @@ static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
             continue;
         uint16_t unused;
         enum hv_vsw_action a =
-            vsw_rules_eval(port, HV_VSW_DIR_OUT, h, cls, &unused);
+            vsw_rules_eval(sw, port, p, HV_VSW_DIR_OUT, h, cls, &unused, rec);
         if (a == HV_VSW_DROP) {
             drop(port, HV_VSW_DROP_RULE);
             mask &= ~(1ull << p);
+            if (rec)
+                rec->edrop |= 1ull << p;
         }
     }
     return mask;
@@ -201,41 +216,40 @@ static bool uplink_source_ok(const struct hv_vsw *sw, unsigned int in_port,
 
 /* What one burst remembers from frame to frame. */
 struct burst_cache {
-    uint64_t learned; /* MAC | VID << 48 learned last, or ~0 */
+    uint64_t learned;             /* MAC | VID << 48 learned last, or ~0 */
+    uint64_t in_frames, in_bytes; /* added to the ingress port's counters */
+    uint32_t hits, misses;
+    bool flow_on;
+    bool all_live; /* no learned entry has expired (now is fixed) */
+    struct hv_vsw_pcap *in_mirror;
+    uint64_t k3_port; /* vsw_flow_k3_port(in_port) */
 };
 
-/* Decide one frame; returns its destination mask (0 = dropped). */
-static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
-                       struct hv_vsw_pkt *pkt, hv_time_t now,
-                       struct hv_vsw_scratch *sc, struct burst_cache *bc)
+/* Decide a parsed frame the long way; returns its destination mask (0 =
+ * dropped). With `rec`, what it does is also recorded for the cache. */
+static __attribute__((noinline)) uint64_t
+decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
+            struct hv_vsw_hdr *hp, hv_time_t now, struct hv_vsw_scratch *sc,
+            struct burst_cache *bc, struct vsw_flow_rec *rec)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
-    struct hv_vsw_hdr h;
+    const struct hv_vsw_hdr *h = hp;
     enum hv_vsw_drop why = HV_VSW_DROP_NO_DEST;
     uint16_t vid = 0;
     uint64_t mask;
-
-    if (pkt->data == NULL || pkt->len > pkt->cap) {
-        drop(ip, HV_VSW_DROP_BAD_LEN);
-        return 0;
-    }
-    if (ip->mirror)
-        (void)hv_vsw_pcap_record(ip->mirror, now, pkt->data, pkt->len);
     uint8_t *f = pkt->data;
-    if (vsw_parse(f, pkt->len, &h, &why) < 0)
-        goto out_drop;
-    uint64_t src_mac = net_mac_key(f + 6);
-    if (hv_vsw_mac_is_group(f + 6) || src_mac == 0) {
-        why = HV_VSW_DROP_BAD_SRC;
-        goto out_drop;
-    }
-    if (!ingress_vlan(ip, f, &h, &vid, &why))
+
+    if (!ingress_vlan(ip, f, h, &vid, &why))
         goto out_drop;
     if (ip->cfg.kind == HV_VSW_PORT_GUEST) {
-        if (!vsw_spoof_check(ip, f, &h, &why))
+        if (!vsw_spoof_check(ip, f, h, &why))
             goto out_drop;
-    } else if (!uplink_source_ok(sw, in_port, f, &h, &why)) {
+    } else if (!uplink_source_ok(sw, in_port, f, h, &why)) {
         goto out_drop;
+    }
+    if (rec) {
+        rec->vid = vid;
+        rec->tag_in = h->tagged;
     }
     bool group = hv_vsw_mac_is_group(f);
     if (group && !storm_admit(ip, now)) {
@@ -243,10 +257,10 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         goto out_drop;
     }
     uint16_t redirect = HV_VSW_MAX_PORTS;
-    unsigned int cls = vsw_rule_class(&h);
+    unsigned int cls = vsw_rule_class(h);
     if (ip->has_in_rules) {
-        enum hv_vsw_action a =
-            vsw_rules_eval(ip, HV_VSW_DIR_IN, &h, cls, &redirect);
+        enum hv_vsw_action a = vsw_rules_eval(sw, ip, in_port, HV_VSW_DIR_IN, h,
+                                              cls, &redirect, rec);
         if (a == HV_VSW_DROP) {
             why = HV_VSW_DROP_RULE;
             goto out_drop;
@@ -255,27 +269,33 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
             redirect = HV_VSW_MAX_PORTS;
     }
     /* Learning the (source, VLAN) the previous frame of this burst
-     * learned would change nothing: same port, same time, already the
-     * newest entry. */
-    uint64_t src_key = src_mac | (uint64_t)vid << 48;
+     * learned (or refreshed from the cache) would change nothing: same
+     * port, same time, already the newest entry. */
+    uint64_t src_key = net_mac_key(f + 6) | (uint64_t)vid << 48;
     if (src_key != bc->learned) {
         vsw_fdb_learn(sw, f + 6, vid, (uint16_t)in_port, now);
         bc->learned = src_key;
     }
     ip->stats.in_frames++;
     ip->stats.in_bytes += pkt->len;
-    sc->vid = vid;
-    sc->tag_in = h.tagged;
+    sc->d.vid = vid;
+    sc->d.tag_in = h->tagged;
+    if (rec) {
+        rec->src_fdb = sw->fdb_last; /* the entry of bc->learned */
+        rec->learned = src_key;
+    }
 
     enum vsw_reply r = VSW_PASS;
     if (redirect == HV_VSW_MAX_PORTS) {
-        if (h.l3_kind == HV_VSW_L3_ARP)
-            r = vsw_arp(sw, in_port, pkt, &h, vid);
-        else if (h.l3_kind == HV_VSW_L3_IPV4 && h.has_ports &&
-                 h.ip_proto == HV_VSW_IPPROTO_UDP &&
-                 h.dport == HV_VSW_BOOTPS_PORT)
-            r = vsw_dhcp(sw, in_port, pkt, &h, &why);
+        if (h->l3_kind == HV_VSW_L3_ARP)
+            r = vsw_arp(sw, in_port, pkt, hp, vid);
+        else if (h->l3_kind == HV_VSW_L3_IPV4 && h->has_ports &&
+                 h->ip_proto == HV_VSW_IPPROTO_UDP &&
+                 h->dport == HV_VSW_BOOTPS_PORT)
+            r = vsw_dhcp(sw, in_port, pkt, hp, &why);
     }
+    if (r != VSW_PASS && rec) /* not cacheable frames: never here */
+        rec->ok = false;
     if (r == VSW_REPLY)
         return 1ull << in_port;
     if (r == VSW_CONSUMED)
@@ -288,7 +308,7 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
     else if (group)
         mask = vlan_members(sw, vid);
     else
-        mask = unicast_dest(sw, f, &h, vid, now, &why);
+        mask = unicast_dest(sw, f, h, vid, now, &why, rec);
     if (why != HV_VSW_DROP_NO_DEST && mask == 0)
         goto out_drop;
     mask = vlan_filter(sw, mask & ~(1ull << in_port), vid);
@@ -296,11 +316,157 @@ static uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
         why = HV_VSW_DROP_NO_DEST;
         goto out_drop;
     }
-    return egress_rules(sw, mask, &h, cls);
+    return egress_rules(sw, mask, h, cls, rec);
 
 out_drop:
     drop(ip, why);
+    if (rec)
+        rec->in_drop = (uint8_t)why;
     return 0;
+}
+
+VSW_INLINE bool fdb_live(const struct hv_vsw *sw, uint32_t i, hv_time_t now)
+{
+    return i == HV_VSW_NIL || now - sw->fdb[i].seen <= sw->cfg.fdb_ageing;
+}
+
+/* The rarer effects of a cached verdict. */
+static void flow_replay_rare(struct hv_vsw *sw, struct hv_vsw_port *ip,
+                             const struct hv_vsw_flow *e, uint8_t *f)
+{
+    if (e->in_drop != VSW_FLOW_NONE)
+        ip->stats.drops[e->in_drop]++;
+    for (uint64_t m = e->edrop; m; m &= m - 1)
+        drop(&sw->ports[hv_word_ffs(m)], HV_VSW_DROP_RULE);
+    if (e->rewrite != VSW_FLOW_NONE)
+        net_mac_copy(f, sw->ports[e->rewrite].cfg.mac.b);
+}
+
+/* Replay a cached verdict: the same effects decide_long() had. */
+VSW_INLINE uint64_t flow_replay(struct hv_vsw *sw, struct hv_vsw_port *ip,
+                                const struct hv_vsw_flow *e,
+                                struct hv_vsw_pkt *pkt, hv_time_t now,
+                                struct hv_vsw_scratch *sc,
+                                struct burst_cache *bc)
+{
+    if (e->src_fdb != HV_VSW_NIL) {
+        vsw_fdb_refresh(sw, e->src_fdb, now);
+        bc->learned = e->learned;
+        bc->in_frames++;
+        bc->in_bytes += pkt->len;
+    }
+    uint8_t *base = (uint8_t *)sw;
+    HV_STATIC_ASSERT(HV_VSW_FLOW_HITS == 4, "one line per slot below");
+    (*(uint64_t *)(base + e->hit[0]))++;
+    (*(uint64_t *)(base + e->hit[1]))++;
+    (*(uint64_t *)(base + e->hit[2]))++;
+    (*(uint64_t *)(base + e->hit[3]))++;
+    if (hv_unlikely(e->rare))
+        flow_replay_rare(sw, ip, e, pkt->data);
+    sc->d = e->out;
+    return e->mask;
+}
+
+/* Look a key up; a live entry or NULL, and in *slot where to store it. */
+VSW_INLINE struct hv_vsw_flow *
+flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
+          const struct burst_cache *bc, struct hv_vsw_flow **slot)
+{
+    struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(k)];
+    for (unsigned int w = 0; w < 2; w++) {
+        if (e[w].gen == sw->flow_gen && vsw_flow_match(&e[w], k)) {
+            *slot = &e[w];
+            if (bc->all_live || (fdb_live(sw, e[w].src_fdb, now) &&
+                                 fdb_live(sw, e[w].dst_fdb, now)))
+                return &e[w];
+            return NULL;
+        }
+    }
+    /* a free way, else the second (the first is kept: a flow hit twice
+     * in a row stays where it is) */
+    *slot = e[0].gen != sw->flow_gen ? &e[0] : &e[1];
+    return NULL;
+}
+
+/*
+ * Decide a frame the cache did not answer: parse it fully, look it up if
+ * it is cacheable but not of the common shape (keyed == false), else
+ * decide it the long way and store the verdict in `slot`.
+ */
+static __attribute__((noinline)) uint64_t
+decide_miss(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
+            hv_time_t now, struct hv_vsw_scratch *sc, struct burst_cache *bc,
+            struct vsw_flow_key *k, struct hv_vsw_flow *slot, bool keyed)
+{
+    struct hv_vsw_port *ip = &sw->ports[in_port];
+    struct hv_vsw_hdr h;
+    enum hv_vsw_drop why;
+    uint8_t *f = pkt->data;
+
+    if (vsw_parse(f, pkt->len, &h, &why) < 0) {
+        drop(ip, why);
+        return 0;
+    }
+    uint64_t src_mac = net_mac_key(f + 6);
+    if (hv_vsw_mac_is_group(f + 6) || src_mac == 0) {
+        drop(ip, HV_VSW_DROP_BAD_SRC);
+        return 0;
+    }
+    if (!bc->flow_on || !vsw_flow_cacheable(f, &h))
+        return decide_long(sw, in_port, pkt, &h, now, sc, bc, NULL);
+    if (!keyed) {
+        vsw_flow_key(k, in_port, f, &h);
+        struct hv_vsw_flow *e = flow_find(sw, k, now, bc, &slot);
+        if (e != NULL) {
+            bc->hits++;
+            return flow_replay(sw, ip, e, pkt, now, sc, bc);
+        }
+    }
+    bc->misses++;
+    struct vsw_flow_rec rec = {.ok = true,
+                               .in_drop = VSW_FLOW_NONE,
+                               .rewrite = VSW_FLOW_NONE,
+                               .src_fdb = HV_VSW_NIL,
+                               .dst_fdb = HV_VSW_NIL};
+    uint64_t mask = decide_long(sw, in_port, pkt, &h, now, sc, bc, &rec);
+    if (rec.ok)
+        vsw_flow_store(sw, slot, k, &rec, mask);
+    return mask;
+}
+
+/* Decide one frame; returns its destination mask (0 = dropped). */
+VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
+                           struct hv_vsw_pkt *pkt, hv_time_t now,
+                           struct hv_vsw_scratch *sc, struct burst_cache *bc,
+                           bool flow_on)
+{
+    struct hv_vsw_port *ip = &sw->ports[in_port];
+    struct vsw_flow_key k;
+    struct hv_vsw_flow *slot = NULL;
+
+    if (pkt->data == NULL || pkt->len > pkt->cap) {
+        drop(ip, HV_VSW_DROP_BAD_LEN);
+        sc->d.port = HV_VSW_MAX_PORTS;
+        return 0;
+    }
+    if (bc->in_mirror)
+        (void)hv_vsw_pcap_record(bc->in_mirror, now, pkt->data, pkt->len);
+    if (flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, &k)) {
+        struct hv_vsw_flow *e = flow_find(sw, &k, now, bc, &slot);
+        if (e != NULL) {
+            bc->hits++;
+            return flow_replay(sw, ip, e, pkt, now, sc, bc);
+        }
+    }
+    uint64_t m =
+        decide_miss(sw, in_port, pkt, now, sc, bc, &k, slot, slot != NULL);
+    sc->d.pkt = 0;
+    sc->d.port = HV_VSW_MAX_PORTS;
+    if (m != 0 && (m & (m - 1)) == 0) {
+        sc->d.port = (uint16_t)hv_word_ffs(m);
+        sc->d.tag_out = sc->d.vid != sw->ports[sc->d.port].cfg.pvid;
+    }
+    return m;
 }
 
 static inline size_t out_len(const struct hv_vsw_pkt *pkts,
@@ -314,19 +480,75 @@ static inline size_t out_len(const struct hv_vsw_pkt *pkts,
     return len;
 }
 
-static void deliver(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
-                    struct hv_vsw_out *o, hv_time_t now)
+/*
+ * Decide frames in order while the output has room (always, when `roomy`:
+ * two copies of this loop are made, with and without the check); count
+ * deliveries per port in cnt and *used. Returns the frames taken.
+ */
+VSW_INLINE unsigned int first_pass(struct hv_vsw *sw, unsigned int in_port,
+                                   struct hv_vsw_pkt *pkts, unsigned int count,
+                                   hv_time_t now, const struct hv_vsw_burst *b,
+                                   struct burst_cache *bc, uint32_t *cnt,
+                                   uint32_t *used_out, bool roomy,
+                                   uint32_t worst)
+{
+    bool flow_on = bc->flow_on;
+    uint32_t used = 0;
+    unsigned int n;
+    for (n = 0; n < count; n++) {
+        if (!roomy && b->out_cap - used < worst)
+            break;
+        struct hv_vsw_scratch *sc = &sw->scratch[n];
+        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, bc, flow_on);
+        sc->mask = m;
+        if (hv_likely(sc->d.port < HV_VSW_MAX_PORTS)) { /* mostly one */
+            cnt[sc->d.port]++;
+            used++;
+            continue;
+        }
+        for (; m; m &= m - 1) {
+            cnt[hv_word_ffs(m)]++;
+            used++;
+        }
+    }
+    *used_out = used;
+    return n;
+}
+
+/* The mirror copy of a delivery, as it goes on its port. */
+static void mirror_out(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
+                       const struct hv_vsw_out *o, hv_time_t now)
 {
     struct hv_vsw_port *p = &sw->ports[o->port];
-    o->tag_out = p->cfg.vlan_mode == HV_VSW_VLAN_TRUNK && o->vid != p->cfg.pvid;
-    p->stats.out_frames++;
-    p->stats.out_bytes += out_len(pkts, o);
-    if (p->mirror) {
-        hv_ssize_t n =
-            hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
-        if (n > 0)
-            (void)hv_vsw_pcap_record(p->mirror, now, sw->copy_buf, (size_t)n);
-    }
+    hv_ssize_t n = hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
+    if (n > 0)
+        (void)hv_vsw_pcap_record(p->mirror, now, sw->copy_buf, (size_t)n);
+}
+
+/*
+ * Write frame i's delivery to port p at its sorted place. A frame leaves
+ * tagged unless its VLAN is the port's pvid: on a trunk that is the
+ * native VLAN, and an access port only ever receives frames of its pvid
+ * (every destination set went through the VLAN membership filter, and a
+ * reply goes back in the VLAN its request was admitted in).
+ */
+VSW_INLINE void place(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
+                      struct hv_vsw_burst *b, unsigned int i,
+                      const struct hv_vsw_scratch *sc, unsigned int p,
+                      uint32_t *cnt, uint64_t *bytes, const uint16_t *pvid,
+                      uint64_t mirrors, hv_time_t now)
+{
+    struct hv_vsw_out *o = &b->out[cnt[p]++];
+    uint8_t tag_out = sc->d.vid != pvid[p];
+    *o = (struct hv_vsw_out){.pkt = (uint16_t)i,
+                             .port = (uint16_t)p,
+                             .vid = sc->d.vid,
+                             .tag_in = sc->d.tag_in,
+                             .tag_out = tag_out};
+    bytes[p] += pkts[i].len +
+                (uint64_t)((int)tag_out - (int)sc->d.tag_in) * HV_VSW_VLAN_HLEN;
+    if (hv_unlikely((mirrors >> p) & 1u))
+        mirror_out(sw, pkts, o, now);
 }
 
 int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
@@ -340,53 +562,85 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     if (!sw->ports[in_port].up)
         return HV_ENOENT;
 
+    /* First pass: decide each frame, counting deliveries per port. The
+     * room check is only needed when the array cannot take the worst
+     * case of the whole burst. */
     uint32_t worst = hv_word_weight(sw->up_mask);
+    bool roomy = b->out_cap >= count * worst;
     uint32_t used = 0;
+    uint32_t cnt[HV_VSW_MAX_PORTS] = {0};
     unsigned int n;
-    struct burst_cache bc = {.learned = ~0ull};
-    for (n = 0; n < count; n++) {
-        if (b->out_cap - used < worst)
-            break;
-        struct hv_vsw_scratch *sc = &sw->scratch[n];
-        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, &bc);
-        sc->mask = m;
-        /* mostly one destination: skip the population count */
-        used += (m & (m - 1)) == 0 ? (m != 0) : hv_word_weight(m);
-    }
+    /* Learning-table entries expire in LRU order (times never decrease),
+     * and `now` is fixed for the burst: if the oldest is live, all are,
+     * and the cache needs no per-hit expiry check. */
+    uint32_t oldest = sw->lru_head;
+    struct burst_cache bc = {
+        .learned = ~0ull,
+        .flow_on = sw->flow_on,
+        .all_live = oldest == HV_VSW_NIL ||
+                    now - sw->fdb[oldest].seen <= sw->cfg.fdb_ageing,
+        .in_mirror = sw->ports[in_port].mirror,
+        .k3_port = vsw_flow_k3_port(in_port),
+    };
+    n = roomy ? first_pass(sw, in_port, pkts, count, now, b, &bc, cnt, &used,
+                           true, worst)
+              : first_pass(sw, in_port, pkts, count, now, b, &bc, cnt, &used,
+                           false, worst);
     b->consumed = (uint16_t)n;
     b->out_count = used;
+    struct hv_vsw_port *ip = &sw->ports[in_port];
+    ip->stats.in_frames += bc.in_frames;
+    ip->stats.in_bytes += bc.in_bytes;
+    sw->stats.flow_hits += bc.hits;
+    sw->stats.flow_misses += bc.misses;
 
-    /* counting sort by port, stable in frame order */
-    uint32_t cnt[HV_VSW_MAX_PORTS] = {0};
-    for (unsigned int i = 0; i < n; i++) {
-        uint64_t m = sw->scratch[i].mask;
-        while (m) {
-            cnt[hv_word_ffs(m)]++;
-            m &= m - 1;
-        }
-    }
+    /* Second pass: a counting sort by port, stable in frame order. */
     uint32_t at = 0;
     unsigned int top = sw->up_mask ? hv_word_fls(sw->up_mask) + 1 : 0;
+    uint64_t bytes[HV_VSW_MAX_PORTS];
+    uint16_t pvid[HV_VSW_MAX_PORTS];
+    uint64_t mirrors = sw->mirror_mask;
     for (unsigned int p = 0; p < top; p++) {
+        pvid[p] = sw->ports[p].cfg.pvid;
         b->port_first[p] = at;
         at += cnt[p];
+        sw->ports[p].stats.out_frames += cnt[p];
         cnt[p] = b->port_first[p];
+        bytes[p] = 0;
     }
-    for (unsigned int p = top; p <= HV_VSW_MAX_PORTS; p++)
-        b->port_first[p] = at;
+    unsigned int q = top;
+    for (; q + 4 <= HV_VSW_MAX_PORTS + 1; q += 4) {
+        b->port_first[q] = at;
+        b->port_first[q + 1] = at;
+        b->port_first[q + 2] = at;
+        b->port_first[q + 3] = at;
+    }
+    for (; q <= HV_VSW_MAX_PORTS; q++)
+        b->port_first[q] = at;
     for (unsigned int i = 0; i < n; i++) {
-        uint64_t m = sw->scratch[i].mask;
-        while (m) {
-            unsigned int p = (unsigned int)hv_word_ffs(m);
-            m &= m - 1;
+        const struct hv_vsw_scratch *sc = &sw->scratch[i];
+        uint64_t m = sc->mask;
+        if (sc->d.port < HV_VSW_MAX_PORTS) { /* one destination */
+            /* the descriptor is ready but for its frame number (its pkt
+             * is 0): one 8-byte copy */
+            const struct hv_vsw_out *d = &sc->d;
+            unsigned int p = d->port;
             struct hv_vsw_out *o = &b->out[cnt[p]++];
-            o->pkt = (uint16_t)i;
-            o->port = (uint16_t)p;
-            o->vid = sw->scratch[i].vid;
-            o->tag_in = sw->scratch[i].tag_in;
-            deliver(sw, pkts, o, now);
+            *(vsw_u64_any *)o =
+                *(const vsw_u64_any *)d | (uint64_t)i << VSW_FIRST16_SHIFT;
+            bytes[p] +=
+                pkts[i].len +
+                (uint64_t)((int)d->tag_out - (int)d->tag_in) * HV_VSW_VLAN_HLEN;
+            if (hv_unlikely((mirrors >> p) & 1u))
+                mirror_out(sw, pkts, o, now);
+            continue;
         }
+        for (; m; m &= m - 1)
+            place(sw, pkts, b, i, sc, (unsigned int)hv_word_ffs(m), cnt, bytes,
+                  pvid, mirrors, now);
     }
+    for (unsigned int p = 0; p < top; p++)
+        sw->ports[p].stats.out_bytes += bytes[p];
     return HV_OK;
 }
 

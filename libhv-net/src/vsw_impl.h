@@ -10,16 +10,31 @@
 
 #define FDB_BUCKETS (2 * HV_VSW_FDB_MAX)
 
+/* Per-frame helpers of the data path, inlined even where the compiler
+ * would not. */
+#define VSW_INLINE static inline __attribute__((always_inline))
+
 /* fdb.c */
 void vsw_fdb_reset(struct hv_vsw *sw);
 void vsw_fdb_learn(struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
                    uint16_t port, hv_time_t now);
 int vsw_fdb_find(const struct hv_vsw *sw, const uint8_t *mac, uint16_t vid,
-                 hv_time_t now);
+                 hv_time_t now, uint32_t *index);
+void vsw_fdb_to_tail(struct hv_vsw *sw, uint32_t i);
 void vsw_fdb_forget_port(struct hv_vsw *sw, uint16_t port);
 void vsw_static_rebuild(struct hv_vsw *sw);
 int vsw_static_find(const struct hv_vsw *sw, const uint8_t *mac);
 void vsw_static_ip_rebuild(struct hv_vsw *sw);
+
+/* Refresh live entry i for a frame from its own port (a hit of the
+ * verdict cache): what vsw_fdb_learn() does to a known entry. */
+static inline void vsw_fdb_refresh(struct hv_vsw *sw, uint32_t i, hv_time_t now)
+{
+    sw->fdb[i].seen = now;
+    if (sw->lru_tail != i)
+        vsw_fdb_to_tail(sw, i);
+    sw->fdb_last = i;
+}
 
 /* Slot of a configured guest IPv4 address, and its lookup. */
 static inline uint32_t vsw_ip_slot(uint32_t ip)

@@ -17,7 +17,7 @@
  * never allocates. Replies the switch makes itself (ARP, DHCP) are written
  * over the request in its own buffer and delivered back to the port.
  *
- * Memory: struct hv_vsw is caller-owned (about 290 KiB; allocate it
+ * Memory: struct hv_vsw is caller-owned (about 320 KiB; allocate it
  * statically or on the heap, not on a small stack). No global state.
  * Thread-safety: none inside; callers serialise all calls on one switch
  * (one switch per CPU, or a lock around it).
@@ -42,6 +42,8 @@ HV_EXTERN_C_BEGIN
 #define HV_VSW_BURST_MAX     256u  /* frames per hv_vsw_input() call */
 #define HV_VSW_STATIC_SLOTS  128u  /* hash slots for configured guest MACs */
 #define HV_VSW_IP_SLOTS      512u  /* hash slots for configured guest IPv4s */
+#define HV_VSW_FLOW_SLOTS    256u  /* verdict cache entries, 2-way sets */
+#define HV_VSW_FLOW_HITS     4u    /* rule counters one cached verdict bumps */
 
 enum hv_vsw_port_kind {
     HV_VSW_PORT_GUEST = 0, /* a domain's interface: anti-spoofing on */
@@ -114,6 +116,8 @@ struct hv_vsw_stats {
     uint64_t fdb_moved;   /* entries that changed port */
     uint64_t fdb_evicted; /* oldest entries dropped to make room */
     uint64_t fdb_aged;    /* entries expired by age */
+    uint64_t flow_hits;   /* frames decided by the verdict cache */
+    uint64_t flow_misses; /* cacheable frames decided the long way */
 };
 
 struct hv_vsw_config {
@@ -194,17 +198,37 @@ struct hv_vsw_port {
     struct hv_vsw_port_stats stats;
 };
 
+/*
+ * One verdict cache entry (flow.h): the decision the long path took for
+ * a flow key, replayed for later frames of the same flow while `gen` is
+ * the switch's current generation.
+ */
+struct hv_vsw_flow {
+    uint64_t key[4];  /* the flow key (libhv-net/src/flow.h) */
+    uint64_t mask;    /* destination ports after VLAN and egress rules */
+    uint64_t learned; /* source MAC | VID << 48, when src_fdb is set */
+    uint64_t edrop;   /* ports whose egress rules dropped it */
+    uint32_t gen;     /* 0 = empty */
+    uint32_t src_fdb; /* learning entry to refresh, HV_VSW_NIL = none */
+    uint32_t dst_fdb; /* learning entry the destination came from */
+    uint32_t hit[HV_VSW_FLOW_HITS]; /* rule counters, byte offsets in sw */
+    struct hv_vsw_out out; /* the delivery: port = the only one, or MAX */
+    uint8_t in_drop; /* drop reason counted on the ingress port, or 0xff */
+    uint8_t rewrite; /* port whose MAC replaces the destination, or 0xff */
+    uint8_t rare;    /* in_drop, rewrite or edrop set */
+};
+
 struct hv_vsw_scratch {
-    uint64_t mask; /* destination ports */
-    uint16_t vid;
-    uint8_t tag_in;
-    uint8_t pad_[5];
+    uint64_t mask;       /* destination ports */
+    struct hv_vsw_out d; /* vid, tag_in; port and tag_out when it is the
+                          * only destination, else port HV_VSW_MAX_PORTS */
 };
 
 struct hv_vsw {
     struct hv_vsw_config cfg;
     struct hv_vsw_port ports[HV_VSW_MAX_PORTS];
-    uint64_t up_mask; /* ports that are up */
+    uint64_t up_mask;     /* ports that are up */
+    uint64_t mirror_mask; /* ports with a mirror */
     /* learning table: entries, hash buckets, LRU list (oldest first) */
     struct hv_vsw_fdb_entry fdb[HV_VSW_FDB_MAX];
     uint32_t fdb_bucket[2 * HV_VSW_FDB_MAX];
@@ -219,6 +243,11 @@ struct hv_vsw {
     uint32_t static_ip[HV_VSW_IP_SLOTS];
     uint8_t static_ip_port[HV_VSW_IP_SLOTS];
     struct hv_vsw_scratch scratch[HV_VSW_BURST_MAX];
+    /* verdict cache: entries of generation flow_gen are valid */
+    struct hv_vsw_flow flow[HV_VSW_FLOW_SLOTS];
+    uint32_t flow_gen;
+    bool flow_on;
+    uint64_t flow_sink; /* unused hit[] slots count here */
     uint8_t copy_buf[HV_VSW_FRAME_MAX + HV_VSW_VLAN_HLEN];
     struct hv_vsw_stats stats;
 };
@@ -297,6 +326,15 @@ int hv_vsw_rule_hits(const struct hv_vsw *sw, unsigned int port,
  * @return HV_OK; HV_EINVAL for a bad port; HV_ENOENT if not up.
  */
 int hv_vsw_mirror(struct hv_vsw *sw, unsigned int port, struct hv_vsw_pcap *w);
+
+/*
+ * Turn the verdict cache on (the default after hv_vsw_init) or off. With
+ * it off every frame takes the long path; the results (deliveries, frame
+ * contents, counters, learning table) are the same either way: only the
+ * flow_hits/flow_misses statistics and the speed differ. See docs/net.md.
+ * @return HV_OK; HV_EINVAL for a NULL sw.
+ */
+int hv_vsw_flow_cache(struct hv_vsw *sw, bool on);
 
 /* ---- data path ------------------------------------------------------- */
 

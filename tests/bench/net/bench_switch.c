@@ -4,9 +4,15 @@
  * directions, MAC learning refreshed by every frame), bursts of 32.
  *
  * For 64- and 1500-byte frames it prints, in one run:
- *   switch        hv_vsw_input() decisions only (zero-copy delivery)
+ *   switch        hv_vsw_input() decisions only (zero-copy delivery), the
+ *                 verdict cache warm: 56 flows (8 ports x 7 peers), each
+ *                 frame with its own IP id, checksum and payload
  *   switch+copy   the same, then each delivery copied to its port's buffer
  *                 with hv_vsw_out_copy() (what a backend does)
+ *   switch-miss   every frame a new flow (its UDP source port advanced
+ *                 before each burst): the cache's miss path, lookup,
+ *                 long path and store
+ *   switch-nocache  the verdict cache off: every frame the long path
  *   copy-only     the same bytes copied to the same buffers by libc memcpy
  *   copy-only-hv  the same with hv_memcpy, the copy routine the switch's
  *                 hv_vsw_out_copy() and a bare-metal backend use
@@ -58,8 +64,10 @@ static void mac_of(uint8_t *m, unsigned int port)
     memcpy(m, b, 6);
 }
 
-/* IPv4/UDP frame of `len` bytes from port `src` to port `dst`. */
-static void build(uint8_t *f, size_t len, unsigned int src, unsigned int dst)
+/* IPv4/UDP frame of `len` bytes from port `src` to port `dst`; `seq`
+ * varies the per-packet fields (IP id, TTL, payload, checksum). */
+static void build(uint8_t *f, size_t len, unsigned int src, unsigned int dst,
+                  unsigned int seq)
 {
     memset(f, 0, len);
     mac_of(f, dst);
@@ -68,8 +76,11 @@ static void build(uint8_t *f, size_t len, unsigned int src, unsigned int dst)
     uint8_t *ip = f + 14;
     ip[0] = 0x45;
     put16(ip + 2, (uint16_t)(len - 14));
-    ip[8] = 64;
+    put16(ip + 4, (uint16_t)(seq * 2654435761u >> 16));
+    ip[8] = (uint8_t)(32 + seq % 64);
     ip[9] = 17;
+    for (size_t k = 42; k < len; k++)
+        f[k] = (uint8_t)(seq * 31 + k);
     put32(ip + 12, ip_of(src));
     put32(ip + 16, ip_of(dst));
     uint32_t sum = 0;
@@ -155,7 +166,7 @@ static void setup(struct bench *bn, unsigned int ports, size_t len)
         for (unsigned int i = 0; i < BURST; i++) {
             uint8_t *f = bn->frames + ((size_t)p * BURST + i) * 2048;
             unsigned int d = (p + 1 + i % (ports - 1)) % ports;
-            build(f, len, p, d);
+            build(f, len, p, d, p * BURST + i);
             bn->dport[p][i] = (uint8_t)d;
             bn->pkt[p][i].data = f;
             bn->pkt[p][i].len = (uint16_t)len;
@@ -166,7 +177,26 @@ static void setup(struct bench *bn, unsigned int ports, size_t len)
     bn->b.out_cap = BURST * HV_VSW_MAX_PORTS;
 }
 
-enum mode { SWITCH, SWITCH_COPY, COPY, COPY_HV, MODES };
+enum mode {
+    SWITCH,
+    SWITCH_COPY,
+    SWITCH_MISS,
+    SWITCH_NOCACHE,
+    COPY,
+    COPY_HV,
+    MODES
+};
+
+#define UDP_SPORT 4000
+
+/* Set the UDP source port of every frame (the IPv4 checksum does not
+ * cover it; the UDP checksum is 0, i.e. not used). */
+static void set_sport(struct bench *bn, uint16_t base)
+{
+    for (unsigned int p = 0; p < bn->ports; p++)
+        for (unsigned int i = 0; i < BURST; i++)
+            put16(bn->pkt[p][i].data + 34, base);
+}
 
 /* Runs for about `secs`; returns frames moved and sets *elapsed. */
 static uint64_t run(struct bench *bn, enum mode m, double secs, double *elapsed)
@@ -175,6 +205,9 @@ static uint64_t run(struct bench *bn, enum mode m, double secs, double *elapsed)
     hv_time_t now = HV_SEC(1);
     double t0 = now_s(), t;
     uint32_t slot[HV_VSW_MAX_PORTS];
+    static uint16_t sport = UDP_SPORT; /* new flows across runs too */
+    if (m == SWITCH_NOCACHE)
+        hv_vsw_flow_cache(bn->sw, false);
     do {
         for (unsigned int rep = 0; rep < 64; rep++) {
             for (unsigned int p = 0; p < bn->ports; p++) {
@@ -194,6 +227,9 @@ static uint64_t run(struct bench *bn, enum mode m, double secs, double *elapsed)
                     frames += BURST;
                     continue;
                 }
+                if (m == SWITCH_MISS)
+                    for (unsigned int i = 0; i < BURST; i++)
+                        put16(bn->pkt[p][i].data + 34, ++sport);
                 if (hv_vsw_input(bn->sw, p, bn->pkt[p], BURST, now, &bn->b) !=
                         HV_OK ||
                     bn->b.out_count != BURST)
@@ -217,6 +253,10 @@ static uint64_t run(struct bench *bn, enum mode m, double secs, double *elapsed)
         t = now_s();
     } while (t - t0 < secs);
     *elapsed = t - t0;
+    if (m == SWITCH_NOCACHE)
+        hv_vsw_flow_cache(bn->sw, true);
+    if (m == SWITCH_MISS)
+        set_sport(bn, UDP_SPORT);
     return frames;
 }
 
@@ -228,14 +268,15 @@ int main(int argc, char **argv)
         ports = 8;
     int only = argc > 3 ? atoi(argv[3]) : -1; /* profile one path */
     static const size_t sizes[] = {64, 1500};
-    static const char *const names[] = {"switch", "switch+copy", "copy-only",
-                                        "copy-only-hv"};
+    static const char *const names[] = {"switch",      "switch+copy",
+                                        "switch-miss", "switch-nocache",
+                                        "copy-only",   "copy-only-hv"};
 
     printf("libhv-net switch benchmark: %u guest ports, bursts of %d,\n"
            "learning + anti-spoofing + 4 rules/port each way, one core\n"
            "(best of %d trials, thread CPU time)\n\n",
            ports, BURST, TRIALS);
-    printf("%-6s %-13s %9s %10s %9s %9s\n", "bytes", "path", "Mpps", "Gbit/s",
+    printf("%-6s %-15s %9s %10s %9s %9s\n", "bytes", "path", "Mpps", "Gbit/s",
            "vs libc", "vs hv");
     for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
         struct bench *bn = calloc(1, sizeof(*bn));
@@ -260,7 +301,7 @@ int main(int argc, char **argv)
         for (int m = 0; m < MODES; m++) {
             if (only >= 0 && m != only)
                 continue;
-            printf("%-6zu %-13s %9.2f %10.2f", sizes[s], names[m], mpps[m],
+            printf("%-6zu %-15s %9.2f %10.2f", sizes[s], names[m], mpps[m],
                    mpps[m] * 1e6 * (double)sizes[s] * 8 / 1e9);
             if (only < 0)
                 printf(" %8.0f%% %8.0f%%", 100.0 * mpps[m] / mpps[COPY],
@@ -272,9 +313,13 @@ int main(int argc, char **argv)
         uint64_t drops = 0;
         for (int i = 0; i < HV_VSW_DROP_COUNT; i++)
             drops += st.drops[i];
-        printf("       (port 0: %llu in, %llu out, %llu dropped)\n",
-               (unsigned long long)st.in_frames,
-               (unsigned long long)st.out_frames, (unsigned long long)drops);
+        const struct hv_vsw_stats *ss = hv_vsw_stats(bn->sw);
+        printf(
+            "       (port 0: %llu in, %llu out, %llu dropped; verdict cache: "
+            "%llu hits, %llu misses)\n",
+            (unsigned long long)st.in_frames, (unsigned long long)st.out_frames,
+            (unsigned long long)drops, (unsigned long long)ss->flow_hits,
+            (unsigned long long)ss->flow_misses);
         free(bn->frames);
         free(bn->dst);
         free(bn->sw);

@@ -1,0 +1,329 @@
+/*
+ * The verdict cache: the switch's decision for a flow, computed once by
+ * the long path (switch.c) and replayed for the flow's later frames.
+ *
+ * What is cached is a decision, never a frame. Every frame still goes
+ * through the strict parser (lengths, VLAN tag, IPv4 header and checksum,
+ * L4 header), and the cache is keyed on a compact summary of exactly the
+ * fields the decision reads: the ingress port, destination and source
+ * MAC, the 802.1Q tag (present or not, VID), the inner Ethernet type
+ * (which gives the layer-3 kind), IPv4 source and destination, protocol,
+ * whether ports were decoded, and the two ports. Fields that vary per
+ * packet within a flow (IP id, TOS, checksum, TTL, lengths, payload, the
+ * tag's priority) are not in the key, so real flows hit, and no field the
+ * decision reads is left out, so a hit is the decision the long path
+ * would take. The common frame shape is parsed and keyed in one pass
+ * (vsw_flow_fast() below), the rest by the general parser.
+ *
+ * An entry holds what the long path did to the switch's state for that
+ * frame, as a list of effects to replay: the destination mask (after
+ * VLAN membership and egress rules), the drop reason counted on the
+ * ingress port (spoofing, VLAN, rule, demux...) if any, the ports whose
+ * egress rules dropped it, the rule hit counters to bump (COUNT rules
+ * and the deciding rule of each table walked, up to HV_VSW_FLOW_HITS),
+ * the learning entry refreshed by the source (index into the table: one
+ * timestamp store and the LRU move), the learning entry the destination
+ * was found in (checked for expiry on each hit), and the port whose MAC
+ * replaces the destination MAC (the gateway rewrite), and the finished
+ * delivery descriptor when there is one destination.
+ *
+ * Exact invalidation is by generation: the switch has one 32-bit
+ * generation, an entry is valid only while its `gen` equals it, and
+ * everything that can change any verdict bumps it: every configuration
+ * call (ports up or down, addresses, VLANs, rules, mirrors, the cache
+ * switch itself) and every learning-table change other than a refresh of
+ * a live entry on its own port (a new entry, an eviction, a move to
+ * another port, a refresh that revives an expired entry, ageing,
+ * forgetting a port). Time-only changes are checked on each hit instead:
+ * an entry whose source or destination learning entry has expired misses,
+ * and the long path takes over (and bumps the generation when it revives
+ * the source); switch.c skips that check for a burst in which no entry of
+ * the table has expired. On wrap-around every entry is cleared.
+ *
+ * Not cached, always on the long path: frames to a group address (the
+ * storm limiter must meter each one, and flooding is rare), ARP and
+ * frames to the DHCP server port (the responders rewrite them), frames
+ * priority-tagged on a trunk (their tag is rewritten), frames the parser
+ * refuses or with a group/zero source, and decisions with more rule
+ * counters than an entry holds (HV_VSW_FLOW_HITS; all of an entry's
+ * slots are bumped on a hit, unused ones on a sink, so the replay has no
+ * loop). Such frames never get an entry, so they can never hit one.
+ *
+ * The cache has HV_VSW_FLOW_SLOTS entries in sets of two; a flow not
+ * found takes a free way of its set, else the second (the first stays).
+ * Private to libhv-net.
+ */
+#ifndef HV_NET_FLOW_H
+#define HV_NET_FLOW_H
+
+#include "vsw_impl.h"
+
+#define VSW_FLOW_NONE 0xffu /* in_drop / rewrite: nothing */
+
+/* The decision's inputs, see above. */
+struct vsw_flow_key {
+    uint64_t k[4];
+};
+
+/* Native-order loads at any alignment (one load where the target allows
+ * unaligned access; bytes with -mstrict-align). */
+typedef uint64_t vsw_u64_any __attribute__((aligned(1), may_alias));
+typedef uint32_t vsw_u32_any __attribute__((aligned(1), may_alias));
+
+static inline uint64_t vsw_ld64(const uint8_t *p)
+{
+    return *(const vsw_u64_any *)p;
+}
+
+static inline uint32_t vsw_ld32(const uint8_t *p)
+{
+    return *(const vsw_u32_any *)p;
+}
+
+/* The first 6 of 8 bytes loaded in native order: vsw_ld64() & this. */
+/* Byte-order constants for native loads: the mask keeping the first 6
+ * of 8 bytes, the shift of the 16 bits it clears (where k[1] holds the
+ * VID), the IPv4 fragment offset bits of the flags/offset field, the
+ * shift of the first 16-bit field of an 8-byte word. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define VSW_LD48_MASK     0xffffffffffff0000ull
+#define VSW_LD48_FREE     0
+#define VSW_FRAG_MASK     0x1fffu
+#define VSW_FIRST16_SHIFT 48
+#else
+#define VSW_LD48_MASK     0x0000ffffffffffffull
+#define VSW_LD48_FREE     48
+#define VSW_FRAG_MASK     0xff1fu
+#define VSW_FIRST16_SHIFT 0
+#endif
+
+typedef uint16_t vsw_u16_any __attribute__((aligned(1), may_alias));
+
+/* vsw_ld64(p) & VSW_LD48_MASK, reading only p[0..5]. */
+static inline uint64_t vsw_ld48(const uint8_t *p)
+{
+    union {
+        uint64_t v;
+        uint8_t b[8];
+    } u = {0};
+    for (int i = 0; i < 6; i++)
+        u.b[i] = p[i];
+    return u.v;
+}
+
+/*
+ * The key: raw bytes of the frame where they are the decision's inputs
+ * (native-order loads: compared and hashed, never interpreted), and
+ * parsed values where the raw bytes also hold per-packet fields:
+ *   k[0] bytes 0..7   destination MAC, first 2 bytes of the source
+ *   k[1] bytes 8..13  rest of the source, Ethernet type or 0x8100, and
+ *        the VID (not the tag's priority bits) in the other 16 bits
+ *   k[2] IPv4 source and destination as on the wire (0 if not IPv4)
+ *   k[3] TCP/UDP ports as on the wire (0 without) | protocol << 32 |
+ *        in_port << 40 | has_ports << 46 | inner Ethernet type << 48
+ * For the layer-3 kind, the inner type says it (ARP is never cached).
+ */
+static inline void vsw_flow_key(struct vsw_flow_key *k, unsigned int in_port,
+                                const uint8_t *f, const struct hv_vsw_hdr *h)
+{
+    k->k[0] = vsw_ld64(f);
+    k->k[1] = vsw_ld48(f + 8) | (uint64_t)h->vid << VSW_LD48_FREE;
+    k->k[2] = h->l3_kind == HV_VSW_L3_IPV4 ? vsw_ld64(f + h->l3 + 12) : 0;
+    k->k[3] = (h->has_ports ? vsw_ld32(f + h->l4) : 0) |
+              (uint64_t)h->ip_proto << 32 | (uint64_t)in_port << 40 |
+              (uint64_t)h->has_ports << 46 | (uint64_t)h->ethertype << 48;
+}
+
+/* Only these frames are stored (and so can ever hit). */
+static inline bool vsw_flow_cacheable(const uint8_t *f,
+                                      const struct hv_vsw_hdr *h)
+{
+    if (hv_vsw_mac_is_group(f) || h->l3_kind == HV_VSW_L3_ARP)
+        return false;
+    if (h->tagged && h->vid == 0)
+        return false;
+    return !(h->has_ports && h->ip_proto == HV_VSW_IPPROTO_UDP &&
+             h->dport == HV_VSW_BOOTPS_PORT);
+}
+
+static inline uint64_t vsw_rotl(uint64_t x, unsigned int r)
+{
+    return x << r | x >> (64 - r);
+}
+
+/* First entry of the key's set of two (2-way set associative). */
+VSW_INLINE uint32_t vsw_flow_set(const struct vsw_flow_key *k)
+{
+    uint64_t x =
+        k->k[0] ^ vsw_rotl(k->k[1], 21) ^ k->k[2] ^ vsw_rotl(k->k[3], 43);
+    x *= 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(x >> 48) & (HV_VSW_FLOW_SLOTS - 2);
+}
+
+/*
+ * The common frame shape, parsed and keyed in one go: IPv4 without
+ * options (untagged, or tagged with VID 1..4094), a first fragment, TCP
+ * or UDP whose header is whole. For such a frame the checks are exactly
+ * those of vsw_parse() (which accepts it, with the same fields) and the
+ * key is exactly vsw_flow_key()'s; anything else returns false and takes
+ * the general parser. Addresses are not checked here: a frame the switch
+ * would not cache (group addresses, a zero source, DHCP) has a key that
+ * is never stored, so it misses and the long path sees it.
+ *
+ * The header checksum: the ones-complement sum of the header's 16-bit
+ * words folds to 0xffff exactly when their plain sum T is a nonzero
+ * multiple of 0xffff (folding keeps the value modulo 0xffff, since
+ * 2^16 = 1 mod 0xffff; the first byte 0x45 makes T nonzero). The words
+ * are added here as native 64-bit words with end-around carry, which
+ * keeps the value modulo 2^64 - 1, a multiple of 0xffff; native byte
+ * order may swap each word's bytes, which multiplies the sum by 256
+ * modulo 0xffff, and 256 is invertible modulo 0xffff. So the header is
+ * valid iff that sum is 0 modulo 0xffff: one remainder by a constant
+ * instead of four folds.
+ */
+VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
+                              struct vsw_flow_key *k)
+{
+    if (len < HV_VSW_ETH_HLEN + 28)
+        return false;
+    uint16_t type = net_get16(f + 12);
+    const uint8_t *p = f + HV_VSW_ETH_HLEN;
+    uint64_t vid = 0;
+    if (type == HV_VSW_ETHERTYPE_VLAN) {
+        vid = net_get16(f + 14) & 0x0fffu;
+        if (len > HV_VSW_FRAME_MAX || vid == 0 || vid > HV_VSW_VID_MAX)
+            return false;
+        type = net_get16(f + 16);
+        p += HV_VSW_VLAN_HLEN;
+    } else if (len > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN) {
+        return false;
+    }
+    size_t rem = len - (size_t)(p - f);
+    if (type != HV_VSW_ETHERTYPE_IP || p[0] != 0x45 || rem < 28)
+        return false;
+    size_t total = net_get16(p + 2);
+    /* 28 <= total <= rem as one unsigned comparison (rem >= 28) */
+    if (total - 28 > rem - 28 ||
+        (*(const vsw_u16_any *)(p + 6) & VSW_FRAG_MASK) != 0)
+        return false;
+    uint64_t a = vsw_ld64(p), b = vsw_ld64(p + 8);
+    uint64_t s = a + b;
+    s += s < a;
+    uint64_t c = s + vsw_ld32(p + 16);
+    c += c < s;
+    if (c % 0xffffu != 0)
+        return false;
+    unsigned int proto = p[9];
+    const uint8_t *l4 = p + 20;
+    size_t l4_rem = total - 20;
+    if (proto == HV_VSW_IPPROTO_UDP) {
+        size_t ulen = net_get16(l4 + 4);
+        if (ulen - 8 > l4_rem - 8) /* 8 <= ulen <= l4_rem (>= 8) */
+            return false;
+    } else if (proto == HV_VSW_IPPROTO_TCP) {
+        if (l4_rem < 20) /* before reading the data offset at l4[12] */
+            return false;
+        size_t doff = (size_t)(l4[12] >> 4) * 4;
+        if (doff < 20 || doff > l4_rem)
+            return false;
+    } else {
+        return false;
+    }
+    k->k[0] = vsw_ld64(f);
+    k->k[1] = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
+    k->k[2] = vsw_ld64(p + 12);
+    k->k[3] = vsw_ld32(l4) | (uint64_t)proto << 32 | k3_port;
+    return true;
+}
+
+/* The part of k[3] vsw_flow_fast() takes from its caller. */
+static inline uint64_t vsw_flow_k3_port(unsigned int in_port)
+{
+    return (uint64_t)in_port << 40 | 1ull << 46 |
+           (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
+}
+
+VSW_INLINE bool vsw_flow_match(const struct hv_vsw_flow *e,
+                               const struct vsw_flow_key *k)
+{
+    return ((e->key[0] ^ k->k[0]) | (e->key[1] ^ k->k[1]) |
+            (e->key[2] ^ k->k[2]) | (e->key[3] ^ k->k[3])) == 0;
+}
+
+/* Every verdict may have changed: start a new generation. */
+static inline void vsw_flow_flush(struct hv_vsw *sw)
+{
+    if (++sw->flow_gen == 0) {
+        for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
+            sw->flow[i].gen = 0;
+        sw->flow_gen = 1;
+    }
+}
+
+/*
+ * What the long path did, recorded as it goes (switch.c). `ok` drops to
+ * false when the decision cannot be replayed from an entry.
+ */
+struct vsw_flow_rec {
+    bool ok;
+    uint8_t in_drop;
+    uint8_t rewrite;
+    uint8_t nhits;
+    uint16_t vid;
+    uint8_t tag_in;
+    uint64_t learned;
+    uint32_t src_fdb;
+    uint32_t dst_fdb;
+    uint64_t edrop;
+    uint32_t hit[HV_VSW_FLOW_HITS];
+};
+
+static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec,
+                                    const struct hv_vsw *sw, unsigned int port,
+                                    unsigned int rule)
+{
+    if (rec == NULL)
+        return;
+    if (rec->nhits >= HV_VSW_FLOW_HITS) {
+        rec->ok = false;
+        return;
+    }
+    rec->hit[rec->nhits++] =
+        (uint32_t)((const uint8_t *)&sw->ports[port].rule_hits[rule] -
+                   (const uint8_t *)sw);
+}
+
+static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
+                                  const struct vsw_flow_key *k,
+                                  const struct vsw_flow_rec *rec, uint64_t mask)
+{
+    for (unsigned int i = 0; i < 4; i++)
+        e->key[i] = k->k[i];
+    e->mask = mask;
+    e->learned = rec->learned;
+    e->edrop = rec->edrop;
+    e->gen = sw->flow_gen;
+    e->src_fdb = rec->src_fdb;
+    e->dst_fdb = rec->dst_fdb;
+    for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
+        e->hit[i] = i < rec->nhits
+                        ? rec->hit[i]
+                        : (uint32_t)((const uint8_t *)&sw->flow_sink -
+                                     (const uint8_t *)sw);
+    e->in_drop = rec->in_drop;
+    e->rewrite = rec->rewrite;
+    e->rare = rec->in_drop != VSW_FLOW_NONE || rec->rewrite != VSW_FLOW_NONE ||
+              rec->edrop != 0;
+    unsigned int one = mask != 0 && (mask & (mask - 1)) == 0
+                           ? (unsigned int)hv_word_ffs(mask)
+                           : HV_VSW_MAX_PORTS;
+    e->out = (struct hv_vsw_out){
+        .port = (uint16_t)one,
+        .vid = rec->vid,
+        .tag_in = rec->tag_in,
+        .tag_out = one < HV_VSW_MAX_PORTS &&
+                   rec->vid != sw->ports[one].cfg.pvid, /* see place() */
+    };
+}
+
+#endif /* HV_NET_FLOW_H */
