@@ -349,6 +349,44 @@ int hv_mm_get_page_and_type(struct hv_mm *mm, hv_mfn_t mfn, hv_domid_t owner,
 int hv_mm_put_page_and_type(struct hv_mm *mm, hv_mfn_t mfn, unsigned int type,
                             struct hv_mm_flush *flush);
 
+/* One side of hv_mm_copy: a frame, the owner it must have, a byte offset. */
+struct hv_mm_copy_side {
+    hv_mfn_t mfn;
+    hv_domid_t owner;
+    uint16_t offset; /* first byte in the frame */
+};
+
+/*
+ * hv_mm_copy() - copy @len bytes from one frame to another (or within
+ * one), with the frames checked as if the caller took a general reference
+ * on the source and a general and WRITABLE reference on the destination
+ * for the duration, as a grant copy must.
+ *
+ * The checks are those of hv_mm_get_page on @src and then of
+ * hv_mm_get_page_and_type(WRITABLE) on @dst (after the source's), with
+ * the same errors; a frame that is neither typed nor WRITABLE becomes
+ * WRITABLE as that reference would make it (a TLB flush first if its
+ * previous typed use may linger; see hv_mm_get_page_type) and is left as
+ * the reference's release would leave it. Instead of taking and dropping
+ * those references the copy runs under the frame-table lock, which keeps
+ * every frame's owner, counts and type fixed for its duration: one lock
+ * acquisition instead of four reference calls. The lock is held for at
+ * most one frame's worth of bytes (the ranges may not leave their frames);
+ * frames are reached through ops->map_frame / unmap_frame.
+ * The ranges may overlap (same frame): the copy is a memmove.
+ * @refused: if not NULL, set to 0 when the source was refused and 1 when
+ *           the destination was (untouched on success or argument errors)
+ * Return: HV_OK; HV_EINVAL for NULL @dst, @src or @flush, a range leaving
+ * its frame (offset + len > HV_PAGE_SIZE), or a frame that is not an
+ * allocated frame; HV_EPERM when a frame's owner is not the side's
+ * @owner; HV_EBUSY when the destination has a non-zero type count of
+ * another type than WRITABLE (a page table, a descriptor page); HV_EMLINK
+ * when a count is at HV_MM_REF_MAX. Nothing is copied or changed on error.
+ */
+int hv_mm_copy(struct hv_mm *mm, const struct hv_mm_copy_side *dst,
+               const struct hv_mm_copy_side *src, uint32_t len,
+               unsigned int *refused, struct hv_mm_flush *flush);
+
 /* A snapshot of one frame's record. */
 struct hv_mm_page_info {
     hv_domid_t owner; /* HV_DOMID_INVALID when free or a hole */

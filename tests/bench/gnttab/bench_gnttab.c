@@ -46,6 +46,7 @@ static void *direct_map(void *ctx, hv_mfn_t mfn)
 }
 
 static const struct hv_gnttab_ops direct_ops = {direct_map, NULL};
+static const struct hv_mm_ops direct_mm_ops = {direct_map, NULL, NULL, NULL};
 
 static struct gx *G;
 static uint64_t page, own;
@@ -142,6 +143,7 @@ int main(void)
     double floor_refs, map_unmap, floor_memcpy, copy, base_copy;
 
     gx_ops_for_tables = &direct_ops;
+    gx_ops_for_mm = &direct_mm_ops;
     G = gx_new(2, 0);
     page = gx_alloc(G, 1);
     own = gx_alloc(G, 2);
