@@ -22,47 +22,26 @@
  * are bad the status is the source's.
  *
  * Transfer. A domain gives one of its frames to another domain that
- * offered an accept_transfer entry naming it. Xen moves the frame itself
- * (steal_page + assign_pages); libhv-mm's public API has no change of
- * owner, so here the recipient gets a fresh frame of its own (counted in
- * its reservation) holding the same bytes, and the given frame is
- * released from the giver. What the guests observe is Xen's: the giver
- * no longer has the frame, the recipient finds the frame number in the
- * entry's frame field once GTF_transfer_completed is set. The given frame
- * must be used by nothing else, neither mapped through a grant nor in a
- * page table nor typed: otherwise someone would keep access to memory the
- * giver believes gone (Xen refuses the same with GNTST_bad_page). That
- * check reads libhv-mm's counts without holding its lock across the
- * release; a reference taken in between (the giver mapping its own frame
- * on another CPU) only keeps the old frame alive in the giver's hands
- * until dropped. The recipient is never exposed: it owns a new frame that
- * nobody else has ever referenced.
+ * offered an accept_transfer entry naming it, and the very frame changes
+ * owner (libhv-mm's hv_mm_transfer_page: Xen's steal_page +
+ * assign_pages); the recipient finds its number in the entry's frame
+ * field once GTF_transfer_completed is set. The frame must be used by
+ * nothing else, neither mapped through a grant nor in a page table nor
+ * typed nor pinned: otherwise someone would keep access to memory the
+ * giver believes gone (Xen refuses the same with GNTST_bad_page). The
+ * checks run before the entry is claimed (hv_mm_can_transfer_page) so
+ * that a refusal leaves the entry untouched; the transfer itself repeats
+ * them under libhv-mm's lock, and should the giver or the recipient have
+ * changed the frame or its reservation from another CPU in between, the
+ * claim is undone (GTF_transfer_committed cleared) and the status is the
+ * refusal's. A PV recipient receives the frame without an M2P entry and
+ * sets it itself (MMU_MACHPHYS_UPDATE); translated recipients, which
+ * would need a P2M entry, are refused.
  *
  * LOCK ORDER: the (up to two) tables involved, ascending addresses, then
  * libhv-mm (inside its calls).
  */
 #include "pin.h"
-
-/*
- * Copy @n bytes; the ranges may overlap. On x86-64 a copy that cannot
- * clobber its own source runs as `rep movsb`, which current CPUs execute
- * as fast string moves without touching vector registers (the hypervisor
- * is built with -mgeneral-regs-only, so the guest's vector state needs no
- * saving). Everything else goes through the base's hv_memmove.
- */
-static void gt_copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
-{
-#if defined(__x86_64__)
-    if ((uintptr_t)d - (uintptr_t)s >= n) {
-        __asm__ __volatile__("rep movsb"
-                             : "+D"(d), "+S"(s), "+c"(n)
-                             :
-                             : "memory");
-        return;
-    }
-#endif
-    hv_memmove(d, s, n);
-}
 
 /* One side of a copy, resolved. */
 struct side {
@@ -230,17 +209,25 @@ int hv_gnttab_copy(struct hv_gnttab *caller, struct hv_gnttab *src,
 
 /* ---- transfer ---- */
 
+/* The status of a transfer libhv-mm refused. */
+static int transfer_status(int rc)
+{
+    if (rc == HV_ENOMEM)
+        return HV_GNTST_general_error; /* no room in its reservation */
+    if (rc == HV_ESRCH)
+        return HV_GNTST_bad_domain; /* either domain's memory is dying */
+    return HV_GNTST_bad_page;       /* not the giver's, or still in use */
+}
+
 static int transfer_locked(struct hv_gnttab *from, struct hv_gnttab *to,
                            uint64_t frame, hv_grant_ref_t ref,
                            struct hv_mm_flush *flush)
 {
     struct hv_mm *mm = from->cfg.mm;
-    struct hv_mm_page_info info;
     struct hv_grant_entry_v1 *e;
     uint32_t *hdr, old;
     uint64_t mfn;
-    hv_mfn_t fresh;
-    void *sva, *dva;
+    int rc;
 
     if (gt_is_dying(from) || gt_is_dying(to))
         return HV_GNTST_bad_domain;
@@ -255,38 +242,32 @@ static int transfer_locked(struct hv_gnttab *from, struct hv_gnttab *to,
          (HV_GTF_transfer_committed | HV_GTF_transfer_completed)))
         return HV_GNTST_general_error;
 
-    /* The frame: the giver's, allocated, and used by nothing at all. */
+    /* The frame: the giver's, allocated, used by nothing at all. */
     mfn = gt_frame_to_mfn(from, frame);
-    if (mfn == HV_MM_INVALID_FRAME ||
-        hv_mm_page_info(mm, hv_mfn(mfn), &info) != HV_OK ||
-        info.owner != from->cfg.domid || !info.is_allocated ||
-        info.count != 1 || info.type_count != 0 || info.is_pinned)
+    if (mfn == HV_MM_INVALID_FRAME)
         return HV_GNTST_bad_page;
-
-    if (hv_mm_alloc_domain_pages(mm, to->cfg.mm_dom, 0, &fresh) != HV_OK)
-        return HV_GNTST_general_error; /* no room in its reservation */
+    rc = hv_mm_can_transfer_page(mm, from->cfg.mm_dom, to->cfg.mm_dom,
+                                 hv_mfn(mfn));
+    if (rc != HV_OK)
+        return transfer_status(rc);
 
     /* Claim the entry; a guest racing it loses the transfer, not us. */
     if (!__atomic_compare_exchange_n(hdr, &old, old | HV_GTF_transfer_committed,
-                                     false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE)) {
-        HV_CHECK(hv_mm_release_page(mm, to->cfg.mm_dom, fresh, flush) == HV_OK);
+                                     false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return HV_GNTST_general_error;
+
+    rc = hv_mm_transfer_page(mm, from->cfg.mm_dom, to->cfg.mm_dom, hv_mfn(mfn),
+                             flush);
+    if (rc != HV_OK) {
+        /* Only if a domain changed the frame or its reservation since the
+         * check, from another CPU: give the entry back as it was. */
+        __atomic_fetch_and(hdr, ~(uint32_t)HV_GTF_transfer_committed,
+                           __ATOMIC_RELEASE);
+        return transfer_status(rc);
     }
 
-    sva = from->cfg.ops->map_frame(from->cfg.ops_ctx, hv_mfn(mfn));
-    dva = to->cfg.ops->map_frame(to->cfg.ops_ctx, fresh);
-    HV_CHECK(sva != NULL && dva != NULL);
-    gt_copy_bytes(dva, sva, HV_PAGE_SIZE);
-    if (to->cfg.ops->unmap_frame)
-        to->cfg.ops->unmap_frame(to->cfg.ops_ctx, dva);
-    if (from->cfg.ops->unmap_frame)
-        from->cfg.ops->unmap_frame(from->cfg.ops_ctx, sva);
-    HV_CHECK(hv_mm_release_page(mm, from->cfg.mm_dom, hv_mfn(mfn), flush) ==
-             HV_OK);
-
     e = gt_entry(to, ref);
-    HV_WRITE_ONCE(e->frame, (uint32_t)hv_mfn_val(fresh));
+    HV_WRITE_ONCE(e->frame, (uint32_t)mfn);
     __atomic_fetch_or(hdr, (uint32_t)HV_GTF_transfer_completed,
                       __ATOMIC_RELEASE);
     return HV_GNTST_okay;

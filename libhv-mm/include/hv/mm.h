@@ -185,6 +185,7 @@ struct hv_mm_domain {
     struct hv_mm_vcpu_desc desc[HV_MAX_VCPUS_PER_DOMAIN];
     uint64_t s2_root; /* AArch64 stage-2 root (2 frames) or INVALID */
     bool registered;
+    bool dying; /* teardown has begun: it receives no frame by transfer */
 };
 
 /* ---- TLB flushes the caller must perform ---- */
@@ -266,7 +267,9 @@ uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm, const struct hv_mm_domain *d);
 /*
  * hv_mm_domain_teardown() - relinquish all of a domain's memory.
  * Drops every base pointer and pin, devalidates its tables, releases every
- * frame it owns and unregisters it once it owns none.
+ * frame it owns and unregisters it once it owns none. From the first call
+ * on the domain is dying: hv_mm_transfer_page neither takes frames from it
+ * nor gives it any.
  * Return: HV_OK when the domain is gone; HV_EBUSY when frames remain
  * because others still hold references (call again after they drop them;
  * the work already done stays done); HV_EINVAL when not registered.
@@ -295,6 +298,43 @@ int hv_mm_alloc_domain_pages(struct hv_mm *mm, struct hv_mm_domain *d,
  */
 int hv_mm_release_page(struct hv_mm *mm, struct hv_mm_domain *d, hv_mfn_t mfn,
                        struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_transfer_page() - give frame @mfn of @from to @to (Xen's
+ * steal_page + assign_pages): the very same frame changes owner, with its
+ * contents. It must be owned by @from, allocated, and used by nothing at
+ * all: no reference but its allocation's, no type reference, not pinned,
+ * not a base pointer; otherwise someone would keep access to memory @from
+ * believes gone. @to must have room in its reservation (tot_pages <
+ * max_pages). On success @from's tot_pages falls by one and @to's rises by
+ * one; @from's P2M entry for the frame and its M2P entry are cleared, and
+ * the frame arrives like one from hv_mm_increase_reservation: allocated,
+ * type NONE, no P2M or M2P entry (a PV recipient sets the M2P with
+ * MMU_MACHPHYS_UPDATE; a translated one would need a P2M entry, which this
+ * call does not make). If the frame's last typed use may linger in a TLB,
+ * every TLB is flushed first (ops->flush_tlbs, or HV_MM_FLUSH_ALL added
+ * to @flush): a stale writable mapping in the giver must not reach the
+ * recipient's frame.
+ * Return: HV_OK; HV_EINVAL for NULL @from, @to or @flush, @from == @to,
+ * or an @mfn that is not RAM or not allocated; HV_ESRCH when either
+ * domain is not registered or is being torn down (hv_mm_domain_teardown
+ * was called); HV_EPERM when @from does not own the frame; HV_EBUSY when
+ * it is pinned, a base pointer, typed, or holds any other reference;
+ * HV_ENOMEM when @to's reservation is full. Nothing changes on error.
+ */
+int hv_mm_transfer_page(struct hv_mm *mm, struct hv_mm_domain *from,
+                        struct hv_mm_domain *to, hv_mfn_t mfn,
+                        struct hv_mm_flush *flush);
+
+/*
+ * hv_mm_can_transfer_page() - the checks of hv_mm_transfer_page alone,
+ * with its return values (HV_OK: a transfer now would succeed). For a
+ * caller that must commit something of its own (a grant entry) only when
+ * the transfer is expected to succeed; the answer may be stale by the
+ * time the transfer runs if the domains keep changing the frame.
+ */
+int hv_mm_can_transfer_page(struct hv_mm *mm, struct hv_mm_domain *from,
+                            struct hv_mm_domain *to, hv_mfn_t mfn);
 
 /* ---- the reference protocol (also used by libhv-gnttab) ---- */
 

@@ -278,9 +278,14 @@ static void test_transfer(void **state)
     GX_EQ(e->flags, HV_GTF_accept_transfer | HV_GTF_transfer_committed |
                         HV_GTF_transfer_completed);
     got = e->frame;
+    GX_EQ(got, page); /* the very frame changed owner, as in Xen */
     GX_EQ(gx_info(g, got).owner, 2);
+    GX_EQ(gx_info(g, got).count, 1);
+    GX_EQ(gx_info(g, got).is_allocated, true);
     GX_EQ(memcmp(gx_mem[got], expect, HV_PAGE_SIZE), 0);
-    GX_EQ(gx_info(g, page).is_free, true); /* gone from the giver */
+    /* Gone from the giver: no longer its, no M2P entry left behind. */
+    GX_EQ(hv_mm_get_page(&g->mm, hv_mfn(page), 1), HV_EPERM);
+    GX_EQ(hv_mm_m2p(&g->mm, hv_mfn(page)), HV_MM_INVALID_FRAME);
     GX_EQ(hv_mm_domain_tot_pages(&g->mm, &g->d[1].md), tot1 - 1);
     GX_EQ(hv_mm_domain_tot_pages(&g->mm, &g->d[2].md), tot2 + 1);
     gx_check(g);
