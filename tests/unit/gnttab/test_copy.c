@@ -174,6 +174,7 @@ static void test_copy_refusals(void **state)
     gx_grant(g, 1, 3, 2, a, 0);
     gx_grant(g, 1, 4, 2, a, HV_GTF_transitive);
     gx_grant(g, 1, 5, 3, a, PA);
+    gx_grant(g, 1, 6, 2, b, PA); /* a frame d1 does not own */
 
     s = gx_snap(g);
     /* Ranges that would leave the frame. */
@@ -219,6 +220,16 @@ static void test_copy_refusals(void **state)
     GX_EQ(do_copy(g, 2, t1, NULL, SG, 1, 1, 0, GX_FRAMES * 4, HV_DOMID_SELF, 0,
                   8),
           HV_GNTST_bad_page);
+    /* A granted frame that is not the granter's. */
+    GX_EQ(do_copy(g, 2, t1, NULL, SG, 6, 1, 0, b, HV_DOMID_SELF, 0, 8),
+          HV_GNTST_general_error);
+    /* Both sides bad: the source, resolved first, is what is reported. */
+    GX_EQ(do_copy(g, 2, t1, NULL, SG, 6, 1, 0, a, HV_DOMID_SELF, 0, 8),
+          HV_GNTST_general_error); /* source frame refused, dest not owned */
+    GX_EQ(do_copy(g, 2, NULL, t1, DG, a, HV_DOMID_SELF, 0, 3, 1, 0, 8),
+          HV_GNTST_bad_page); /* own source not ours, dest grant revoked */
+    GX_EQ(do_copy(g, 2, NULL, t1, DG, b, HV_DOMID_SELF, 0, 3, 1, 0, 8),
+          HV_GNTST_general_error); /* good source, dest grant revoked */
     {
         struct hv_gnttab_copy op;
 
