@@ -3,9 +3,10 @@
  *
  * Copy. Each side is either a grant reference in another table (the
  * granter must allow the caller, writably for the destination) or one of
- * the caller's own frames. A grant side is claimed exactly as a mapping
- * claims it (gt_claim: flags protocol, frame locked in, the use counted in
- * the active entry) and released before the call returns, so the granter
+ * the caller's own frames. A grant side is claimed as a mapping claims
+ * it (the flags protocol, the frame read once; gt_claim_once, not counted
+ * in the active entry since the table lock is held until the release)
+ * and released before the call returns, so the granter
  * sees GTF_reading/GTF_writing for the duration and cannot revoke the
  * entry under the copy. The frames themselves are then handed to
  * libhv-mm in one call (hv_mm_copy), which checks them as the references
@@ -48,18 +49,21 @@ struct side {
     struct hv_gnttab *g; /* granter when by reference, else NULL */
     uint64_t val;        /* grant reference, or the caller's own frame */
     uint64_t mfn;        /* machine frame, once claimed */
+    uint32_t set;        /* flag bits the claim set (by reference) */
     uint16_t domid;
     uint16_t offset;
     bool rw;
 };
 
-/* Claim one side: the grant's flags and frame (gt_claim), or the own
- * frame's number; the libhv-mm references come after, for both sides. */
-static inline int claim_side(struct hv_gnttab *caller, struct side *s)
+/* Claim one side: the grant's flags and frame (gt_claim_once; @again when
+ * the source claimed the same entry, whose frame is in s->mfn), or the
+ * own frame's number; libhv-mm checks the frames afterwards, both at once. */
+static inline int claim_side(struct hv_gnttab *caller, struct side *s,
+                             bool again)
 {
     if (s->g)
-        return gt_claim(s->g, (hv_grant_ref_t)s->val, caller->cfg.domid, s->rw,
-                        &s->mfn);
+        return gt_claim_once(s->g, (hv_grant_ref_t)s->val, caller->cfg.domid,
+                             s->rw, again, &s->mfn, &s->set);
     s->mfn = gt_frame_to_mfn(caller, s->val);
     if (s->mfn == HV_MM_INVALID_FRAME)
         return HV_GNTST_bad_page;
@@ -69,7 +73,7 @@ static inline int claim_side(struct hv_gnttab *caller, struct side *s)
 static inline void release_side(struct side *s)
 {
     if (s->g)
-        gt_release(s->g, (hv_grant_ref_t)s->val, s->rw);
+        gt_release_once(s->g, (hv_grant_ref_t)s->val, s->set);
 }
 
 /* The frame and owner libhv-mm checks for a side: the granter's, or the
@@ -174,10 +178,12 @@ static int copy_checked(struct hv_gnttab *caller, struct hv_gnttab *src,
 
     if (s.g || d.g)
         gt_lock_two(s.g, d.g);
-    rc = claim_side(caller, &s);
+    rc = claim_side(caller, &s, false);
     if (rc != HV_GNTST_okay)
         goto unlock;
-    rc = claim_side(caller, &d);
+    if (d.g && d.g == s.g && d.val == s.val)
+        d.mfn = s.mfn; /* one entry both ways: its frame read once */
+    rc = claim_side(caller, &d, d.g && d.g == s.g && d.val == s.val);
     if (rc != HV_GNTST_okay) {
         rc = dest_claim_failed(caller, &s, rc, flush);
         goto release_src;

@@ -38,8 +38,12 @@
  * gt_unpin do both for one use; a copy claims its grant sides and has
  * libhv-mm check both frames and move the bytes under its lock in one
  * hv_mm_copy call, which needs no references, so it uses the claim half
- * alone. Undoing a claim with gt_release leaves the
- * active entry and the flags exactly as they were before it: a claim that
+ * alone. A copy holds the table lock from its claims to their release, so
+ * its claims are not recorded in the active entry (gt_claim_once): no
+ * other user can see the entry in between, and the flag bits a claim set
+ * are exactly what its release clears. Only a mapping, whose use outlives
+ * the call, is counted there (gt_claim). Undoing a claim with gt_release leaves
+ * the active entry and the flags exactly as they were before it: a claim that
  * set GTF_reading found no pin, so its release drops the last one; one
  * that set GTF_writing found no writable pin, so its release drops the
  * last writable one.
@@ -87,6 +91,71 @@ static inline void clear_flags(uint32_t *hdr, uint32_t bits)
 }
 
 /*
+ * A claim for the span of one call that holds g->lock from the claim to
+ * its release (a copy): the status protocol and the frame exactly as a
+ * pin's claim, but nothing recorded in the active entry, since nobody can
+ * look at the entry before the release (every user of it takes the same
+ * lock). @again says the call already claimed this entry (read-only) for
+ * frame *@mfn: the frame is kept and only the writable part is added.
+ * *@set receives the flag bits this claim set, for gt_release_once.
+ * Return: GNTST_okay with *@mfn; a GNTST error with nothing changed.
+ */
+static inline int gt_claim_once(struct hv_gnttab *g, hv_grant_ref_t ref,
+                                hv_domid_t user, bool rw, bool again,
+                                uint64_t *mfn, uint32_t *set)
+{
+    const struct hv_gnttab_active *act;
+    uint32_t *hdr;
+    bool pinned, held;
+    uint64_t frame;
+    int rc;
+
+    *set = 0;
+    if (ref >= gt_entry_count(g))
+        return HV_GNTST_bad_gntref;
+    act = &g->cfg.active[ref];
+    hdr = gt_hdr(g, ref);
+    pinned = act->pin_ro + act->pin_rw != 0; /* by a mapping */
+    if (pinned && act->domid != user)
+        return HV_GNTST_general_error;
+    held = pinned || again; /* GTF_reading already set, frame locked */
+
+    if (!held || (rw && act->pin_rw == 0)) {
+        uint32_t want = (held ? 0 : HV_GTF_reading) | (rw ? HV_GTF_writing : 0);
+
+        /* Only bits not already ours to clear later count as set here. */
+        rc = set_status(hdr, user, rw, want);
+        if (rc != HV_GNTST_okay)
+            return rc;
+        *set = want;
+    }
+
+    if (again) {
+        frame = *mfn;
+    } else if (pinned) {
+        frame = act->mfn;
+    } else {
+        struct hv_grant_entry_v1 *e = gt_entry(g, ref);
+
+        frame = gt_frame_to_mfn(g, HV_READ_ONCE(e->frame));
+        if (frame == HV_MM_INVALID_FRAME) {
+            clear_flags(hdr, *set);
+            *set = 0;
+            return HV_GNTST_general_error;
+        }
+    }
+    *mfn = frame;
+    return HV_GNTST_okay;
+}
+
+/* Undo a gt_claim_once: clear the bits it set. Caller holds g->lock. */
+static inline void gt_release_once(struct hv_gnttab *g, hv_grant_ref_t ref,
+                                   uint32_t set)
+{
+    clear_flags(gt_hdr(g, ref), set);
+}
+
+/*
  * The first half of gt_pin: the status protocol, the frame locked in and
  * the use counted in the active entry, but no libhv-mm reference; the
  * caller takes those (and releases the claim with gt_release if it
@@ -96,50 +165,23 @@ static inline int gt_claim(struct hv_gnttab *g, hv_grant_ref_t ref,
                            hv_domid_t user, bool rw, uint64_t *mfn)
 {
     struct hv_gnttab_active *act;
-    uint32_t *hdr;
-    bool pinned;
-    uint32_t set = 0;
-    uint64_t frame;
+    uint32_t set;
     int rc;
 
-    if (ref >= gt_entry_count(g))
-        return HV_GNTST_bad_gntref;
+    rc = gt_claim_once(g, ref, user, rw, false, mfn, &set);
+    if (rc != HV_GNTST_okay)
+        return rc;
+    /* Recorded, the use outlives this call (a mapping). */
     act = &g->cfg.active[ref];
-    hdr = gt_hdr(g, ref);
-    pinned = act->pin_ro + act->pin_rw != 0;
-    if (pinned && act->domid != user)
-        return HV_GNTST_general_error;
-
-    if (!pinned || (rw && act->pin_rw == 0)) {
-        if (!pinned)
-            set |= HV_GTF_reading;
-        if (rw)
-            set |= HV_GTF_writing;
-        /* Only bits not already ours to clear later count as set here. */
-        rc = set_status(hdr, user, rw, set);
-        if (rc != HV_GNTST_okay)
-            return rc;
-    }
-
-    if (!pinned) {
-        struct hv_grant_entry_v1 *e = gt_entry(g, ref);
-
-        frame = gt_frame_to_mfn(g, HV_READ_ONCE(e->frame));
-        if (frame == HV_MM_INVALID_FRAME) {
-            clear_flags(hdr, set);
-            return HV_GNTST_general_error;
-        }
-        act->mfn = frame;
+    if (act->pin_ro + act->pin_rw == 0) {
+        act->mfn = *mfn;
         act->domid = user;
-    } else {
-        frame = act->mfn;
     }
     if (rw)
         act->pin_rw++;
     else
         act->pin_ro++;
     g->pins++;
-    *mfn = frame;
     return HV_GNTST_okay;
 }
 

@@ -125,6 +125,33 @@ static void test_copy_gref_to_gref_and_overlap(void **state)
                   500),
           HV_GNTST_okay);
     GX_EQ(memcmp(gx_mem[a], expect, HV_PAGE_SIZE), 0);
+    GX_EQ(gx_flags(g, 1, 1), PA);
+    gx_check(g);
+
+    /* Same entry both ways, read-only: the destination half is refused
+     * and the source's GTF_reading undone. */
+    gx_grant(g, 1, 3, 2, a, PA | HV_GTF_readonly);
+    GX_EQ(
+        do_copy(g, 2, gx_gt(g, 1), gx_gt(g, 1), SG | DG, 3, 1, 0, 3, 1, 10, 8),
+        HV_GNTST_general_error);
+    GX_EQ(gx_flags(g, 1, 3), PA | HV_GTF_readonly);
+    /* A grant d2 maps read-only, copied through both ways: the copy adds
+     * and removes only GTF_writing; the mapping's GTF_reading stays. */
+    {
+        uint32_t h;
+
+        GX_EQ(gx_map_op(g, 2, 1, 1, HV_GNTMAP_host_map | HV_GNTMAP_readonly, 0,
+                        &h),
+              HV_GNTST_okay);
+        GX_EQ(do_copy(g, 2, gx_gt(g, 1), gx_gt(g, 1), SG | DG, 1, 1, 0, 1, 1,
+                      10, 8),
+              HV_GNTST_okay);
+        GX_EQ(gx_flags(g, 1, 1), PA | HV_GTF_reading);
+        gx_check(g);
+        GX_EQ(gx_unmap_op(g, 2, h, 0), HV_GNTST_okay);
+        GX_EQ(gx_flags(g, 1, 1), PA);
+    }
+    gx_check(g);
 
     /* Own frame to own frame, and a zero-length copy. */
     fill(own, 77);
