@@ -129,8 +129,10 @@ int hv_mm_copy(struct hv_mm *mm, const struct hv_mm_copy_side *dst,
         mm_unmap(mm, dva);
         mm_unmap(mm, sva);
     }
-    /* And what its release would leave: a WRITABLE use just ended. */
-    if (dpg->type_count == 0)
+    /* And what its release would leave: a WRITABLE use just ended (no
+     * store when the mark is there already, as it is for a frame copied
+     * into again and again). */
+    if (dpg->type_count == 0 && !(dpg->flags & PF_TLB_STALE))
         dpg->flags |= PF_TLB_STALE;
 out:
     hv_spin_unlock(&mm->lock);

@@ -58,8 +58,8 @@ struct side {
 /* Claim one side: the grant's flags and frame (gt_claim_once; @again when
  * the source claimed the same entry, whose frame is in s->mfn), or the
  * own frame's number; libhv-mm checks the frames afterwards, both at once. */
-static inline int claim_side(struct hv_gnttab *caller, struct side *s,
-                             bool again)
+static inline __attribute__((always_inline)) int
+claim_side(struct hv_gnttab *caller, struct side *s, bool again)
 {
     if (s->g)
         return gt_claim_once(s->g, (hv_grant_ref_t)s->val, caller->cfg.domid,
