@@ -87,28 +87,28 @@ static inline int check_writable(const struct hv_mm_page *pg)
     return HV_OK;
 }
 
-int hv_mm_copy(struct hv_mm *mm, const struct hv_mm_copy_side *dst,
-               const struct hv_mm_copy_side *src, uint32_t len,
-               unsigned int *refused, struct hv_mm_flush *flush)
+int hv_mm_copy(struct hv_mm *mm, struct hv_mm_copy_side dst,
+               struct hv_mm_copy_side src, uint32_t len, unsigned int *refused,
+               struct hv_mm_flush *flush)
 {
     struct hv_mm_page *dpg;
     uint8_t *sva, *dva;
     int rc;
 
-    if (!dst || !src || !flush || len > HV_PAGE_SIZE ||
-        src->offset > HV_PAGE_SIZE - len || dst->offset > HV_PAGE_SIZE - len)
+    if (!flush || len > HV_PAGE_SIZE || src.offset > HV_PAGE_SIZE - len ||
+        dst.offset > HV_PAGE_SIZE - len)
         return HV_EINVAL;
 
     hv_spin_lock(&mm->lock);
-    rc = check_general(mm, src, 0);
+    rc = check_general(mm, &src, 0);
     if (rc != HV_OK) {
         if (refused)
             *refused = 0;
         goto out;
     }
-    rc = check_general(mm, dst, hv_mfn_eq(src->mfn, dst->mfn) ? 1u : 0u);
+    rc = check_general(mm, &dst, hv_mfn_eq(src.mfn, dst.mfn) ? 1u : 0u);
     if (rc == HV_OK)
-        rc = check_writable(mm_page(mm, hv_mfn_val(dst->mfn)));
+        rc = check_writable(mm_page(mm, hv_mfn_val(dst.mfn)));
     if (rc != HV_OK) {
         if (refused)
             *refused = 1;
@@ -116,16 +116,16 @@ int hv_mm_copy(struct hv_mm *mm, const struct hv_mm_copy_side *dst,
     }
 
     /* What the first WRITABLE reference would do to an untyped frame. */
-    dpg = mm_page(mm, hv_mfn_val(dst->mfn));
+    dpg = mm_page(mm, hv_mfn_val(dst.mfn));
     if (dpg->type_count == 0 && dpg->type != HV_MM_TYPE_WRITABLE) {
         mm_stale_flush(mm, dpg, flush);
         dpg->type = HV_MM_TYPE_WRITABLE;
     }
     if (len > 0) {
-        sva = mm_map(mm, hv_mfn_val(src->mfn));
-        dva = mm_map(mm, hv_mfn_val(dst->mfn));
+        sva = mm_map(mm, hv_mfn_val(src.mfn));
+        dva = mm_map(mm, hv_mfn_val(dst.mfn));
         HV_CHECK(sva != NULL && dva != NULL);
-        copy_bytes(dva + dst->offset, sva + src->offset, len);
+        copy_bytes(dva + dst.offset, sva + src.offset, len);
         mm_unmap(mm, dva);
         mm_unmap(mm, sva);
     }

@@ -191,7 +191,7 @@ static int copy_checked(struct hv_gnttab *caller, struct hv_gnttab *src,
     /* The frames checked and the bytes moved in one libhv-mm call. */
     side_mm(caller, &s, &sm);
     side_mm(caller, &d, &dm);
-    if (hv_mm_copy(caller->cfg.mm, &dm, &sm, len, &refused, flush) != HV_OK)
+    if (hv_mm_copy(caller->cfg.mm, dm, sm, len, &refused, flush) != HV_OK)
         rc = side_refused(refused == 0 ? &s : &d);
     release_side(&d);
 release_src:

@@ -325,7 +325,7 @@ static void step(struct in *in, unsigned int n)
             cd.mfn = hv_mfn(frame(in));
             cd.owner = (hv_domid_t)(byte(in) % 4);
             cd.offset = (uint16_t)(byte(in) * 17u);
-            if (hv_mm_copy(&w->mm, &cd, &cs, len, NULL, &fl) == HV_OK &&
+            if (hv_mm_copy(&w->mm, cd, cs, len, NULL, &fl) == HV_OK &&
                 !hv_mfn_eq(cs.mfn, cd.mfn) &&
                 memcmp(w->mem[hv_mfn_val(cd.mfn)] + cd.offset,
                        w->mem[hv_mfn_val(cs.mfn)] + cs.offset, len) != 0)

@@ -45,7 +45,7 @@ static void expect(struct fx *f, struct hv_mm_copy_side d,
     unsigned int refused = 99;
 
     take_snap(f, hv_mfn_val(d.mfn) < FX_FRAMES ? hv_mfn_val(d.mfn) : 0);
-    assert_int_equal(hv_mm_copy(&f->mm, &d, &s, len, &refused, &f->flush), rc);
+    assert_int_equal(hv_mm_copy(&f->mm, d, s, len, &refused, &f->flush), rc);
     assert_int_equal(refused, who);
     assert_unchanged(f, hv_mfn_val(d.mfn) < FX_FRAMES ? hv_mfn_val(d.mfn) : 0);
 }
@@ -60,7 +60,7 @@ static void test_copy_bytes(void **state)
 
     for (i = 0; i < 4096; i++)
         fx_mem[a][i] = (uint8_t)(i * 7 + 1);
-    assert_int_equal(hv_mm_copy(&f->mm, &d, &s, 3000, &refused, &f->flush),
+    assert_int_equal(hv_mm_copy(&f->mm, d, s, 3000, &refused, &f->flush),
                      HV_OK);
     assert_int_equal(refused, 99);
     assert_memory_equal(fx_mem[b] + 100, fx_mem[a] + 7, 3000);
@@ -76,11 +76,11 @@ static void test_copy_bytes(void **state)
 
     /* A whole frame, and a copy of length 0 (checks only). */
     d.offset = s.offset = 0;
-    assert_int_equal(hv_mm_copy(&f->mm, &d, &s, 4096, NULL, &f->flush), HV_OK);
+    assert_int_equal(hv_mm_copy(&f->mm, d, s, 4096, NULL, &f->flush), HV_OK);
     assert_memory_equal(fx_mem[b], fx_mem[a], 4096);
     d = side(b, 2, 4096);
     s = side(a, 1, 4096);
-    assert_int_equal(hv_mm_copy(&f->mm, &d, &s, 0, NULL, &f->flush), HV_OK);
+    assert_int_equal(hv_mm_copy(&f->mm, d, s, 0, NULL, &f->flush), HV_OK);
     fx_check(f);
 }
 
@@ -96,13 +96,13 @@ static void test_copy_same_frame_overlap(void **state)
         fx_mem[a][i] = (uint8_t)i;
     memcpy(want, fx_mem[a], sizeof(want));
     memmove(want + 10, want, 100);
-    assert_int_equal(hv_mm_copy(&f->mm, &d, &s, 100, NULL, &f->flush), HV_OK);
+    assert_int_equal(hv_mm_copy(&f->mm, d, s, 100, NULL, &f->flush), HV_OK);
     assert_memory_equal(fx_mem[a], want, sizeof(want));
     /* Backwards too. */
     d.offset = 0;
     s.offset = 10;
     memmove(want, want + 10, 100);
-    assert_int_equal(hv_mm_copy(&f->mm, &d, &s, 100, NULL, &f->flush), HV_OK);
+    assert_int_equal(hv_mm_copy(&f->mm, d, s, 100, NULL, &f->flush), HV_OK);
     assert_memory_equal(fx_mem[a], want, sizeof(want));
     fx_check(f);
 }
@@ -113,11 +113,7 @@ static void test_copy_argument_refusals(void **state)
     uint64_t a = fx_alloc(f, &f->a), b = fx_alloc(f, &f->b);
     struct hv_mm_copy_side d = side(b, 2, 0), s = side(a, 1, 0);
 
-    assert_int_equal(hv_mm_copy(&f->mm, NULL, &s, 1, NULL, &f->flush),
-                     HV_EINVAL);
-    assert_int_equal(hv_mm_copy(&f->mm, &d, NULL, 1, NULL, &f->flush),
-                     HV_EINVAL);
-    assert_int_equal(hv_mm_copy(&f->mm, &d, &s, 1, NULL, NULL), HV_EINVAL);
+    assert_int_equal(hv_mm_copy(&f->mm, d, s, 1, NULL, NULL), HV_EINVAL);
     /* No range may leave its frame (nor wrap). */
     expect(f, d, s, 4097, HV_EINVAL, 99);
     expect(f, side(b, 2, 1), s, 4096, HV_EINVAL, 99);
@@ -168,9 +164,7 @@ static void test_copy_type_refusals(void **state)
     f->flush.flags = 0;
     expect(f, side(l1, 1, 0), s, 8, HV_EBUSY, 1);
     /* ... but reading one is fine. */
-    assert_int_equal(hv_mm_copy(&f->mm, &s,
-                                &(struct hv_mm_copy_side){hv_mfn(l1), 1, 0}, 8,
-                                NULL, &f->flush),
+    assert_int_equal(hv_mm_copy(&f->mm, s, side(l1, 1, 0), 8, NULL, &f->flush),
                      HV_OK);
     assert_int_equal(fx_info(f, l1).type_count, 1);
     assert_int_equal(fx_info(f, l1).count, 2);
@@ -191,7 +185,7 @@ static void test_copy_retype_flushes(void **state)
     assert_int_equal(hv_mm_unpin(&f->mm, &f->a, hv_mfn(l1), &f->flush), HV_OK);
     assert_int_equal(fx_info(f, l1).type, HV_MM_TYPE_L1);
     f->flush.flags = 0;
-    assert_int_equal(hv_mm_copy(&f->mm, &d, &s, 8, NULL, &f->flush), HV_OK);
+    assert_int_equal(hv_mm_copy(&f->mm, d, s, 8, NULL, &f->flush), HV_OK);
     assert_true(f->flush.flags & HV_MM_FLUSH_ALL);
     assert_int_equal(fx_info(f, l1).type, HV_MM_TYPE_WRITABLE);
     assert_int_equal(fx_info(f, l1).type_count, 0);
@@ -218,7 +212,7 @@ static void test_copy_count_limits(void **state)
     /* One frame both ways counts both would-be references. */
     f->pages[b].count = HV_MM_REF_MAX - 1;
     expect(f, d, side(b, 1, 0), 8, HV_EMLINK, 1);
-    assert_int_equal(hv_mm_copy(&f->mm, &d, &s, 8, NULL, &f->flush), HV_OK);
+    assert_int_equal(hv_mm_copy(&f->mm, d, s, 8, NULL, &f->flush), HV_OK);
     assert_int_equal(f->pages[b].count, HV_MM_REF_MAX - 1);
     f->pages[b].count = 1;
     /* A WRITABLE type count at the limit. */
