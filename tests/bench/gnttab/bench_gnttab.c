@@ -10,8 +10,10 @@
  *              (WRITABLE): the references a writable mapping must hold,
  *              and nothing else
  * copy 4 KiB   hv_gnttab_copy from a grant reference into the caller's
- *              own frame: the source pin (flags protocol), the general and
- *              WRITABLE references, two frame mappings, the copy
+ *              own frame: the granter's table lock, the source's claim
+ *              (flags protocol), then hv_mm_copy: both frames checked as
+ *              the general and WRITABLE references would be, two frame
+ *              mappings and the copy, under the frame-table lock
  * its floor    memcpy of 4 KiB between the same two frames (the host
  *              libc's, free to use vector registers, which a hypervisor
  *              built with -mgeneral-regs-only cannot)
@@ -38,7 +40,8 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/* Frame access as over a hypervisor's direct map: no bookkeeping. */
+/* Frame access as over a hypervisor's direct map: no bookkeeping (both
+ * the tables' ops and the frame table's, as in the core). */
 static void *direct_map(void *ctx, hv_mfn_t mfn)
 {
     (void)ctx;
