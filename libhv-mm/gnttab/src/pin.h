@@ -24,7 +24,9 @@
  *  - The frame is taken from libhv-mm as owned by the granter (a general
  *    reference; the WRITABLE type for writable uses), which is what
  *    proves the granter really owns it and keeps it from becoming a page
- *    table while someone writes it through the grant.
+ *    table while someone writes it through the grant. (A copy has
+ *    libhv-mm make the same checks and move the bytes under its lock,
+ *    hv_mm_copy, instead of holding references.)
  *  - Every failure after the exchange puts the flags back as they were
  *    (XSA-236): GTF_writing is cleared if this call set it, GTF_reading
  *    if the entry had no pin before.
@@ -35,18 +37,18 @@
  *
  * A use is two halves: the claim (flags, frame, active entry: gt_claim /
  * gt_release, no libhv-mm call) and the libhv-mm references. gt_pin and
- * gt_unpin do both for one use; a copy claims its grant sides and has
- * libhv-mm check both frames and move the bytes under its lock in one
- * hv_mm_copy call, which needs no references, so it uses the claim half
- * alone. A copy holds the table lock from its claims to their release, so
- * its claims are not recorded in the active entry (gt_claim_once): no
- * other user can see the entry in between, and the flag bits a claim set
- * are exactly what its release clears. Only a mapping, whose use outlives
- * the call, is counted there (gt_claim). Undoing a claim with gt_release leaves
- * the active entry and the flags exactly as they were before it: a claim that
- * set GTF_reading found no pin, so its release drops the last one; one
- * that set GTF_writing found no writable pin, so its release drops the
- * last writable one.
+ * gt_unpin do both for one use. Undoing a claim with gt_release leaves
+ * the active entry and the flags exactly as they were before it: a claim
+ * that set GTF_reading found no pin, so its release drops the last one;
+ * one that set GTF_writing found no writable pin, so its release drops
+ * the last writable one.
+ *
+ * A copy uses the claim half alone, and a lighter one: it holds the table
+ * lock from its claims to their release, so its claims are not recorded
+ * in the active entry (gt_claim_once / gt_release_once): no other user
+ * can see the entry in between, and the flag bits a claim set are exactly
+ * what its release clears. Only a mapping, whose use outlives the call,
+ * is counted there (gt_claim).
  *
  * The claim half is inline here because it is on the path of every map
  * and every copy; src/pin.c adds the libhv-mm references (gt_pin/gt_unpin).
