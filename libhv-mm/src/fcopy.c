@@ -31,6 +31,8 @@
  * its source before its destination); when both are one frame, the
  * destination's count check counts the source's would-be reference too.
  */
+#include <hv/mm_share.h>
+
 #include "mm_internal.h"
 
 /*

@@ -32,6 +32,8 @@
  * lock, so a refusal leaves no trace; hv_mm_can_transfer_page runs the
  * same checks alone for a caller that must commit its own state first.
  */
+#include <hv/mm_share.h>
+
 #include "mm_internal.h"
 
 static bool domain_live(struct hv_mm *mm, const struct hv_mm_domain *d)

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <hv/mm.h>
+#include <hv/mm_share.h>
 
 #define NF      256u
 #define NDOM    3u

@@ -1,6 +1,8 @@
 /* hv_mm_copy: bytes between frames, checked as references would be. */
 #include "mm_fixture.h"
 
+#include <hv/mm_share.h>
+
 /* Everything a refused copy must leave as it was. */
 struct snap {
     struct hv_mm_page pages[FX_FRAMES];

@@ -1,6 +1,8 @@
 /* hv_mm_transfer_page: a frame changes owner (steal_page + assign_pages). */
 #include "mm_fixture.h"
 
+#include <hv/mm_share.h>
+
 /* Everything a refused transfer must leave as it was. */
 struct snap {
     struct hv_mm_page pages[FX_FRAMES];
