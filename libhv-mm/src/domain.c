@@ -104,6 +104,7 @@ int hv_mm_domain_teardown(struct hv_mm *mm, struct hv_mm_domain *d,
         hv_spin_unlock(&mm->lock);
         return HV_EINVAL;
     }
+    d->dying = true; /* no frame arrives by transfer from now on */
     if (d->s2_root != HV_MM_INVALID_FRAME)
         mm_s2_destroy(mm, d, flush);
     for (v = 0; v < HV_MAX_VCPUS_PER_DOMAIN; v++)

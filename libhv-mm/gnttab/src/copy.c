@@ -3,106 +3,113 @@
  *
  * Copy. Each side is either a grant reference in another table (the
  * granter must allow the caller, writably for the destination) or one of
- * the caller's own frames. The grant side is taken exactly as a mapping
- * takes it (gt_pin: flags protocol, frame locked in, libhv-mm
- * references) and released before the call returns, so the granter sees
- * GTF_reading/GTF_writing for the duration and cannot reuse the frame
- * under the copy. An own frame is taken with a general reference (and
- * the WRITABLE type as destination: a copy never writes into a page table
- * or descriptor page). Offsets and lengths are checked before anything is
- * taken: neither range may leave its frame, so one copy touches at most
- * two frames and needs no loop over guest-chosen extents. Source and
- * destination may be the same frame; the copy is a memmove.
+ * the caller's own frames. A grant side is claimed as a mapping claims
+ * it (the flags protocol, the frame read once; gt_claim_once, not counted
+ * in the active entry since the table lock is held until the release)
+ * and released before the call returns, so the granter
+ * sees GTF_reading/GTF_writing for the duration and cannot revoke the
+ * entry under the copy. The frames themselves are then handed to
+ * libhv-mm in one call (hv_mm_copy), which checks them as the references
+ * a mapping would hold (a general one on the source, owned by the granter
+ * or the caller; a general and a WRITABLE one on the destination: a copy
+ * never writes into a page table or descriptor page) and moves the bytes
+ * under its lock, so the frames cannot change owner or type during the
+ * copy; one lock acquisition instead of four reference calls, which was
+ * most of the fixed cost of a copy. Offsets and lengths are checked
+ * before anything is taken: neither range may leave its frame, so one copy
+ * touches at most two frames and needs no loop over guest-chosen extents.
+ * Source and destination may be the same frame; the copy is a memmove.
+ * The source is resolved in full before the destination, so when both
+ * are bad the status is the source's.
  *
  * Transfer. A domain gives one of its frames to another domain that
- * offered an accept_transfer entry naming it. Xen moves the frame itself
- * (steal_page + assign_pages); libhv-mm's public API has no change of
- * owner, so here the recipient gets a fresh frame of its own (counted in
- * its reservation) holding the same bytes, and the given frame is
- * released from the giver. What the guests observe is Xen's: the giver
- * no longer has the frame, the recipient finds the frame number in the
- * entry's frame field once GTF_transfer_completed is set. The given frame
- * must be used by nothing else, neither mapped through a grant nor in a
- * page table nor typed: otherwise someone would keep access to memory the
- * giver believes gone (Xen refuses the same with GNTST_bad_page). That
- * check reads libhv-mm's counts without holding its lock across the
- * release; a reference taken in between (the giver mapping its own frame
- * on another CPU) only keeps the old frame alive in the giver's hands
- * until dropped. The recipient is never exposed: it owns a new frame that
- * nobody else has ever referenced.
+ * offered an accept_transfer entry naming it, and the very frame changes
+ * owner (libhv-mm's hv_mm_transfer_page: Xen's steal_page +
+ * assign_pages); the recipient finds its number in the entry's frame
+ * field once GTF_transfer_completed is set. The frame must be used by
+ * nothing else, neither mapped through a grant nor in a page table nor
+ * typed nor pinned: otherwise someone would keep access to memory the
+ * giver believes gone (Xen refuses the same with GNTST_bad_page). The
+ * checks run before the entry is claimed (hv_mm_can_transfer_page) so
+ * that a refusal leaves the entry untouched; the transfer itself repeats
+ * them under libhv-mm's lock, and should the giver or the recipient have
+ * changed the frame or its reservation from another CPU in between, the
+ * claim is undone (GTF_transfer_committed cleared) and the status is the
+ * refusal's. A PV recipient receives the frame without an M2P entry and
+ * sets it itself (MMU_MACHPHYS_UPDATE); translated recipients, which
+ * would need a P2M entry, are refused.
  *
  * LOCK ORDER: the (up to two) tables involved, ascending addresses, then
- * libhv-mm.
+ * libhv-mm (inside its calls).
  */
-#include "gnttab_priv.h"
-
-/*
- * Copy @n bytes; the ranges may overlap. On x86-64 a copy that cannot
- * clobber its own source runs as `rep movsb`, which current CPUs execute
- * as fast string moves without touching vector registers (the hypervisor
- * is built with -mgeneral-regs-only, so the guest's vector state needs no
- * saving). Everything else goes through the base's hv_memmove.
- */
-static void gt_copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
-{
-#if defined(__x86_64__)
-    if ((uintptr_t)d - (uintptr_t)s >= n) {
-        __asm__ __volatile__("rep movsb"
-                             : "+D"(d), "+S"(s), "+c"(n)
-                             :
-                             : "memory");
-        return;
-    }
-#endif
-    hv_memmove(d, s, n);
-}
+#include "pin.h"
 
 /* One side of a copy, resolved. */
 struct side {
     struct hv_gnttab *g; /* granter when by reference, else NULL */
     uint64_t val;        /* grant reference, or the caller's own frame */
-    uint64_t mfn;        /* machine frame, once taken */
+    uint64_t mfn;        /* machine frame, once claimed */
+    uint32_t set;        /* flag bits the claim set (by reference) */
     uint16_t domid;
     uint16_t offset;
     bool rw;
 };
 
-/* Take one side: the grant pinned, or the own frame referenced. */
-static inline int take_side(struct hv_gnttab *caller, struct side *s,
-                            struct hv_mm_flush *flush)
+/* Claim one side: the grant's flags and frame (gt_claim_once; @again when
+ * the source claimed the same entry, whose frame is in s->mfn), or the
+ * own frame's number; libhv-mm checks the frames afterwards, both at once. */
+static inline __attribute__((always_inline)) int
+claim_side(struct hv_gnttab *caller, struct side *s, bool again)
 {
     if (s->g)
-        return gt_pin(s->g, (hv_grant_ref_t)s->val, caller->cfg.domid, s->rw,
-                      &s->mfn, flush);
-
+        return gt_claim_once(s->g, (hv_grant_ref_t)s->val, caller->cfg.domid,
+                             s->rw, again, &s->mfn, &s->set);
     s->mfn = gt_frame_to_mfn(caller, s->val);
     if (s->mfn == HV_MM_INVALID_FRAME)
         return HV_GNTST_bad_page;
-    if (s->rw) {
-        if (hv_mm_get_page_and_type(caller->cfg.mm, hv_mfn(s->mfn),
-                                    caller->cfg.domid, HV_MM_TYPE_WRITABLE,
-                                    flush) != HV_OK)
-            return HV_GNTST_bad_page;
-    } else if (hv_mm_get_page(caller->cfg.mm, hv_mfn(s->mfn),
-                              caller->cfg.domid) != HV_OK) {
-        return HV_GNTST_bad_page;
-    }
     return HV_GNTST_okay;
 }
 
-/* Drop what take_side() took. */
-static inline void put_side(struct hv_gnttab *caller, struct side *s,
-                            struct hv_mm_flush *flush)
+static inline void release_side(struct side *s)
 {
-    if (s->g) {
-        gt_unpin(s->g, (hv_grant_ref_t)s->val, s->rw, flush);
-    } else if (s->rw) {
-        HV_CHECK(hv_mm_put_page_and_type(caller->cfg.mm, hv_mfn(s->mfn),
-                                         HV_MM_TYPE_WRITABLE, flush) == HV_OK);
-    } else {
-        HV_CHECK(hv_mm_put_page(caller->cfg.mm, hv_mfn(s->mfn), flush) ==
-                 HV_OK);
-    }
+    if (s->g)
+        gt_release_once(s->g, (hv_grant_ref_t)s->val, s->set);
+}
+
+/* The frame and owner libhv-mm checks for a side: the granter's, or the
+ * caller's own. */
+static inline void side_mm(const struct hv_gnttab *caller, const struct side *s,
+                           struct hv_mm_copy_side *m)
+{
+    m->mfn = hv_mfn(s->mfn);
+    m->owner = s->g ? s->g->cfg.domid : caller->cfg.domid;
+    m->offset = s->offset;
+}
+
+/* The status of a side whose frame libhv-mm refused. */
+static inline int side_refused(const struct side *s)
+{
+    return s->g ? HV_GNTST_general_error : HV_GNTST_bad_page;
+}
+
+/*
+ * The destination's claim failed with @rc while the source's succeeded.
+ * The source is taken in full before the destination is looked at, so a
+ * source frame libhv-mm would refuse is what the caller hears about:
+ * check it (take and drop a general reference, which leaves its counts
+ * as they were). Off the fast path.
+ */
+static __attribute__((noinline)) int
+dest_claim_failed(struct hv_gnttab *caller, const struct side *s, int rc,
+                  struct hv_mm_flush *flush)
+{
+    struct hv_mm_copy_side m;
+
+    side_mm(caller, s, &m);
+    if (hv_mm_get_page(caller->cfg.mm, m.mfn, m.owner) != HV_OK)
+        return side_refused(s);
+    HV_CHECK(hv_mm_put_page(caller->cfg.mm, m.mfn, flush) == HV_OK);
+    return rc;
 }
 
 /*
@@ -139,9 +146,9 @@ static int copy_checked(struct hv_gnttab *caller, struct hv_gnttab *src,
                         struct hv_mm_flush *flush)
 {
     struct side s, d;
+    struct hv_mm_copy_side sm, dm;
+    unsigned int refused = 0;
     uint16_t len, flags;
-    const struct hv_gnttab_ops *ops = caller->cfg.ops;
-    uint8_t *sva, *dva;
     int rc;
 
     /* One read of every guest field (the frame or reference: below). */
@@ -171,26 +178,24 @@ static int copy_checked(struct hv_gnttab *caller, struct hv_gnttab *src,
 
     if (s.g || d.g)
         gt_lock_two(s.g, d.g);
-    rc = take_side(caller, &s, flush);
+    rc = claim_side(caller, &s, false);
     if (rc != HV_GNTST_okay)
         goto unlock;
-    rc = take_side(caller, &d, flush);
-    if (rc != HV_GNTST_okay)
-        goto put_src;
-
-    if (len > 0) {
-        sva = ops->map_frame(caller->cfg.ops_ctx, hv_mfn(s.mfn));
-        dva = ops->map_frame(caller->cfg.ops_ctx, hv_mfn(d.mfn));
-        HV_CHECK(sva != NULL && dva != NULL);
-        gt_copy_bytes(dva + d.offset, sva + s.offset, len);
-        if (ops->unmap_frame) {
-            ops->unmap_frame(caller->cfg.ops_ctx, dva);
-            ops->unmap_frame(caller->cfg.ops_ctx, sva);
-        }
+    if (d.g && d.g == s.g && d.val == s.val)
+        d.mfn = s.mfn; /* one entry both ways: its frame read once */
+    rc = claim_side(caller, &d, d.g && d.g == s.g && d.val == s.val);
+    if (rc != HV_GNTST_okay) {
+        rc = dest_claim_failed(caller, &s, rc, flush);
+        goto release_src;
     }
-    put_side(caller, &d, flush);
-put_src:
-    put_side(caller, &s, flush);
+    /* The frames checked and the bytes moved in one libhv-mm call. */
+    side_mm(caller, &s, &sm);
+    side_mm(caller, &d, &dm);
+    if (hv_mm_copy(caller->cfg.mm, dm, sm, len, &refused, flush) != HV_OK)
+        rc = side_refused(refused == 0 ? &s : &d);
+    release_side(&d);
+release_src:
+    release_side(&s);
 unlock:
     if (s.g || d.g)
         gt_unlock_two(s.g, d.g);
@@ -210,17 +215,25 @@ int hv_gnttab_copy(struct hv_gnttab *caller, struct hv_gnttab *src,
 
 /* ---- transfer ---- */
 
+/* The status of a transfer libhv-mm refused. */
+static int transfer_status(int rc)
+{
+    if (rc == HV_ENOMEM)
+        return HV_GNTST_general_error; /* no room in its reservation */
+    if (rc == HV_ESRCH)
+        return HV_GNTST_bad_domain; /* either domain's memory is dying */
+    return HV_GNTST_bad_page;       /* not the giver's, or still in use */
+}
+
 static int transfer_locked(struct hv_gnttab *from, struct hv_gnttab *to,
                            uint64_t frame, hv_grant_ref_t ref,
                            struct hv_mm_flush *flush)
 {
     struct hv_mm *mm = from->cfg.mm;
-    struct hv_mm_page_info info;
     struct hv_grant_entry_v1 *e;
     uint32_t *hdr, old;
     uint64_t mfn;
-    hv_mfn_t fresh;
-    void *sva, *dva;
+    int rc;
 
     if (gt_is_dying(from) || gt_is_dying(to))
         return HV_GNTST_bad_domain;
@@ -235,38 +248,32 @@ static int transfer_locked(struct hv_gnttab *from, struct hv_gnttab *to,
          (HV_GTF_transfer_committed | HV_GTF_transfer_completed)))
         return HV_GNTST_general_error;
 
-    /* The frame: the giver's, allocated, and used by nothing at all. */
+    /* The frame: the giver's, allocated, used by nothing at all. */
     mfn = gt_frame_to_mfn(from, frame);
-    if (mfn == HV_MM_INVALID_FRAME ||
-        hv_mm_page_info(mm, hv_mfn(mfn), &info) != HV_OK ||
-        info.owner != from->cfg.domid || !info.is_allocated ||
-        info.count != 1 || info.type_count != 0 || info.is_pinned)
+    if (mfn == HV_MM_INVALID_FRAME)
         return HV_GNTST_bad_page;
-
-    if (hv_mm_alloc_domain_pages(mm, to->cfg.mm_dom, 0, &fresh) != HV_OK)
-        return HV_GNTST_general_error; /* no room in its reservation */
+    rc = hv_mm_can_transfer_page(mm, from->cfg.mm_dom, to->cfg.mm_dom,
+                                 hv_mfn(mfn));
+    if (rc != HV_OK)
+        return transfer_status(rc);
 
     /* Claim the entry; a guest racing it loses the transfer, not us. */
     if (!__atomic_compare_exchange_n(hdr, &old, old | HV_GTF_transfer_committed,
-                                     false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE)) {
-        HV_CHECK(hv_mm_release_page(mm, to->cfg.mm_dom, fresh, flush) == HV_OK);
+                                     false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return HV_GNTST_general_error;
+
+    rc = hv_mm_transfer_page(mm, from->cfg.mm_dom, to->cfg.mm_dom, hv_mfn(mfn),
+                             flush);
+    if (rc != HV_OK) {
+        /* Only if a domain changed the frame or its reservation since the
+         * check, from another CPU: give the entry back as it was. */
+        __atomic_fetch_and(hdr, ~(uint32_t)HV_GTF_transfer_committed,
+                           __ATOMIC_RELEASE);
+        return transfer_status(rc);
     }
 
-    sva = from->cfg.ops->map_frame(from->cfg.ops_ctx, hv_mfn(mfn));
-    dva = to->cfg.ops->map_frame(to->cfg.ops_ctx, fresh);
-    HV_CHECK(sva != NULL && dva != NULL);
-    gt_copy_bytes(dva, sva, HV_PAGE_SIZE);
-    if (to->cfg.ops->unmap_frame)
-        to->cfg.ops->unmap_frame(to->cfg.ops_ctx, dva);
-    if (from->cfg.ops->unmap_frame)
-        from->cfg.ops->unmap_frame(from->cfg.ops_ctx, sva);
-    HV_CHECK(hv_mm_release_page(mm, from->cfg.mm_dom, hv_mfn(mfn), flush) ==
-             HV_OK);
-
     e = gt_entry(to, ref);
-    HV_WRITE_ONCE(e->frame, (uint32_t)hv_mfn_val(fresh));
+    HV_WRITE_ONCE(e->frame, (uint32_t)mfn);
     __atomic_fetch_or(hdr, (uint32_t)HV_GTF_transfer_completed,
                       __ATOMIC_RELEASE);
     return HV_GNTST_okay;

@@ -6,6 +6,7 @@
 #define HV_GNTTAB_PRIV_H
 
 #include <hv/gnttab.h>
+#include <hv/mm_share.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the (flags, domid) word layout assumes a little-endian machine"

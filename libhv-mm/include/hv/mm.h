@@ -187,6 +187,7 @@ struct hv_mm_domain {
     struct hv_mm_vcpu_desc desc[HV_MAX_VCPUS_PER_DOMAIN];
     uint64_t s2_root; /* AArch64 stage-2 root (2 frames) or INVALID */
     bool registered;
+    bool dying; /* teardown has begun: it receives no frame by transfer */
 };
 
 /* ---- TLB flushes the caller must perform ---- */
@@ -268,7 +269,9 @@ uint64_t hv_mm_domain_tot_pages(struct hv_mm *mm, const struct hv_mm_domain *d);
 /*
  * hv_mm_domain_teardown() - relinquish all of a domain's memory.
  * Drops every base pointer and pin, devalidates its tables, releases every
- * frame it owns and unregisters it once it owns none.
+ * frame it owns and unregisters it once it owns none. From the first call
+ * on the domain is dying: hv_mm_transfer_page neither takes frames from it
+ * nor gives it any.
  * Return: HV_OK when the domain is gone; HV_EBUSY when frames remain
  * because others still hold references (call again after they drop them;
  * the work already done stays done); HV_EINVAL when not registered.

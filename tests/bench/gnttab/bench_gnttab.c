@@ -10,8 +10,10 @@
  *              (WRITABLE): the references a writable mapping must hold,
  *              and nothing else
  * copy 4 KiB   hv_gnttab_copy from a grant reference into the caller's
- *              own frame: the source pin (flags protocol), the general and
- *              WRITABLE references, two frame mappings, the copy
+ *              own frame: the granter's table lock, the source's claim
+ *              (flags protocol), then hv_mm_copy: both frames checked as
+ *              the general and WRITABLE references would be, two frame
+ *              mappings and the copy, under the frame-table lock
  * its floor    memcpy of 4 KiB between the same two frames (the host
  *              libc's, free to use vector registers, which a hypervisor
  *              built with -mgeneral-regs-only cannot)
@@ -38,7 +40,8 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/* Frame access as over a hypervisor's direct map: no bookkeeping. */
+/* Frame access as over a hypervisor's direct map: no bookkeeping (both
+ * the tables' ops and the frame table's, as in the core). */
 static void *direct_map(void *ctx, hv_mfn_t mfn)
 {
     (void)ctx;
@@ -46,6 +49,7 @@ static void *direct_map(void *ctx, hv_mfn_t mfn)
 }
 
 static const struct hv_gnttab_ops direct_ops = {direct_map, NULL};
+static const struct hv_mm_ops direct_mm_ops = {direct_map, NULL, NULL, NULL};
 
 static struct gx *G;
 static uint64_t page, own;
@@ -142,6 +146,7 @@ int main(void)
     double floor_refs, map_unmap, floor_memcpy, copy, base_copy;
 
     gx_ops_for_tables = &direct_ops;
+    gx_ops_for_mm = &direct_mm_ops;
     G = gx_new(2, 0);
     page = gx_alloc(G, 1);
     own = gx_alloc(G, 2);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <hv/mm.h>
+#include <hv/mm_share.h>
 
 #define NF      256u
 #define NDOM    3u
@@ -292,12 +293,12 @@ static void step(struct in *in, unsigned int n)
     case 24:
         (void)hv_mm_domain_teardown(&w->mm, d, &fl);
         break;
-    case 25: { /* reservation limit and the AArch64 stage-2 */
+    case 25: { /* reservation limit, stage-2, copy and transfer */
         uint64_t ipa = ((uint64_t)(byte(in) & 3) << 30) |
                        ((uint64_t)(byte(in) & 3) << 21) |
                        ((uint64_t)(byte(in) & 7) << 12);
 
-        switch (byte(in) % 7) {
+        switch (byte(in) % 9) {
         case 0:
             (void)hv_mm_domain_set_max(&w->mm, d, byte(in));
             break;
@@ -314,6 +315,27 @@ static void step(struct in *in, unsigned int n)
             break;
         case 5:
             (void)hv_mm_s2_protect(&w->mm, d, ipa, byte(in) % 9, &fl);
+            break;
+        case 7: { /* a grant copy's frames and bytes */
+            struct hv_mm_copy_side cs, cd;
+            uint32_t len = byte(in) * 17u;
+
+            cs.mfn = hv_mfn(frame(in));
+            cs.owner = (hv_domid_t)(byte(in) % 4);
+            cs.offset = (uint16_t)(byte(in) * 17u);
+            cd.mfn = hv_mfn(frame(in));
+            cd.owner = (hv_domid_t)(byte(in) % 4);
+            cd.offset = (uint16_t)(byte(in) * 17u);
+            if (hv_mm_copy(&w->mm, cd, cs, len, NULL, &fl) == HV_OK &&
+                !hv_mfn_eq(cs.mfn, cd.mfn) &&
+                memcmp(w->mem[hv_mfn_val(cd.mfn)] + cd.offset,
+                       w->mem[hv_mfn_val(cs.mfn)] + cs.offset, len) != 0)
+                abort();
+            break;
+        }
+        case 8: /* a grant transfer's change of owner */
+            (void)hv_mm_transfer_page(&w->mm, d, &w->dom[byte(in) % NDOM],
+                                      hv_mfn(frame(in)), &fl);
             break;
         default:
             (void)hv_mm_s2_destroy(&w->mm, d, &fl);

@@ -125,6 +125,8 @@ static inline uint64_t gx_alloc(struct gx *g, unsigned int domid)
 }
 
 static const struct hv_gnttab_ops *gx_ops_for_tables = &gx_gt_ops;
+/* The frame-table ops (the benchmark sets a direct map, like the core's). */
+static const struct hv_mm_ops *gx_ops_for_mm = &gx_mm_ops;
 
 static inline void gx_config(struct gx *g, unsigned int domid,
                              struct hv_gnttab_config *c, unsigned int flags)
@@ -175,7 +177,7 @@ static inline struct gx *gx_new(unsigned int ndoms, unsigned int translated)
     cfg.regions = gx_regions;
     cfg.region_count = 1;
     cfg.max_order = 6;
-    cfg.ops = &gx_mm_ops;
+    cfg.ops = gx_ops_for_mm;
     cfg.ops_ctx = g;
     GX_EQ(hv_mm_init(&g->mm, &cfg), HV_OK);
     g->ndoms = ndoms;
@@ -204,7 +206,8 @@ static inline struct gx *gx_new(unsigned int ndoms, unsigned int translated)
     }
     g->set.tables = g->tabs;
     g->set.count = ndoms;
-    g->uncounted = gx_ops_for_tables != &gx_gt_ops;
+    g->uncounted =
+        gx_ops_for_tables != &gx_gt_ops || gx_ops_for_mm != &gx_mm_ops;
     return g;
 }
 

@@ -125,6 +125,33 @@ static void test_copy_gref_to_gref_and_overlap(void **state)
                   500),
           HV_GNTST_okay);
     GX_EQ(memcmp(gx_mem[a], expect, HV_PAGE_SIZE), 0);
+    GX_EQ(gx_flags(g, 1, 1), PA);
+    gx_check(g);
+
+    /* Same entry both ways, read-only: the destination half is refused
+     * and the source's GTF_reading undone. */
+    gx_grant(g, 1, 3, 2, a, PA | HV_GTF_readonly);
+    GX_EQ(
+        do_copy(g, 2, gx_gt(g, 1), gx_gt(g, 1), SG | DG, 3, 1, 0, 3, 1, 10, 8),
+        HV_GNTST_general_error);
+    GX_EQ(gx_flags(g, 1, 3), PA | HV_GTF_readonly);
+    /* A grant d2 maps read-only, copied through both ways: the copy adds
+     * and removes only GTF_writing; the mapping's GTF_reading stays. */
+    {
+        uint32_t h;
+
+        GX_EQ(gx_map_op(g, 2, 1, 1, HV_GNTMAP_host_map | HV_GNTMAP_readonly, 0,
+                        &h),
+              HV_GNTST_okay);
+        GX_EQ(do_copy(g, 2, gx_gt(g, 1), gx_gt(g, 1), SG | DG, 1, 1, 0, 1, 1,
+                      10, 8),
+              HV_GNTST_okay);
+        GX_EQ(gx_flags(g, 1, 1), PA | HV_GTF_reading);
+        gx_check(g);
+        GX_EQ(gx_unmap_op(g, 2, h, 0), HV_GNTST_okay);
+        GX_EQ(gx_flags(g, 1, 1), PA);
+    }
+    gx_check(g);
 
     /* Own frame to own frame, and a zero-length copy. */
     fill(own, 77);
@@ -174,6 +201,7 @@ static void test_copy_refusals(void **state)
     gx_grant(g, 1, 3, 2, a, 0);
     gx_grant(g, 1, 4, 2, a, HV_GTF_transitive);
     gx_grant(g, 1, 5, 3, a, PA);
+    gx_grant(g, 1, 6, 2, b, PA); /* a frame d1 does not own */
 
     s = gx_snap(g);
     /* Ranges that would leave the frame. */
@@ -219,6 +247,16 @@ static void test_copy_refusals(void **state)
     GX_EQ(do_copy(g, 2, t1, NULL, SG, 1, 1, 0, GX_FRAMES * 4, HV_DOMID_SELF, 0,
                   8),
           HV_GNTST_bad_page);
+    /* A granted frame that is not the granter's. */
+    GX_EQ(do_copy(g, 2, t1, NULL, SG, 6, 1, 0, b, HV_DOMID_SELF, 0, 8),
+          HV_GNTST_general_error);
+    /* Both sides bad: the source, resolved first, is what is reported. */
+    GX_EQ(do_copy(g, 2, t1, NULL, SG, 6, 1, 0, a, HV_DOMID_SELF, 0, 8),
+          HV_GNTST_general_error); /* source frame refused, dest not owned */
+    GX_EQ(do_copy(g, 2, NULL, t1, DG, a, HV_DOMID_SELF, 0, 3, 1, 0, 8),
+          HV_GNTST_bad_page); /* own source not ours, dest grant revoked */
+    GX_EQ(do_copy(g, 2, NULL, t1, DG, b, HV_DOMID_SELF, 0, 3, 1, 0, 8),
+          HV_GNTST_general_error); /* good source, dest grant revoked */
     {
         struct hv_gnttab_copy op;
 
@@ -278,9 +316,14 @@ static void test_transfer(void **state)
     GX_EQ(e->flags, HV_GTF_accept_transfer | HV_GTF_transfer_committed |
                         HV_GTF_transfer_completed);
     got = e->frame;
+    GX_EQ(got, page); /* the very frame changed owner, as in Xen */
     GX_EQ(gx_info(g, got).owner, 2);
+    GX_EQ(gx_info(g, got).count, 1);
+    GX_EQ(gx_info(g, got).is_allocated, true);
     GX_EQ(memcmp(gx_mem[got], expect, HV_PAGE_SIZE), 0);
-    GX_EQ(gx_info(g, page).is_free, true); /* gone from the giver */
+    /* Gone from the giver: no longer its, no M2P entry left behind. */
+    GX_EQ(hv_mm_get_page(&g->mm, hv_mfn(page), 1), HV_EPERM);
+    GX_EQ(hv_mm_m2p(&g->mm, hv_mfn(page)), HV_MM_INVALID_FRAME);
     GX_EQ(hv_mm_domain_tot_pages(&g->mm, &g->d[1].md), tot1 - 1);
     GX_EQ(hv_mm_domain_tot_pages(&g->mm, &g->d[2].md), tot2 + 1);
     gx_check(g);

@@ -27,7 +27,8 @@
  *
  * Memory: every structure is caller-owned (struct hv_gnttab, its active
  * array and maptrack array). Nothing is allocated, nothing is global.
- * Frame contents are reached only through the caller's ops->map_frame.
+ * Frame contents are reached through the caller's ops->map_frame (table
+ * frames), or through libhv-mm's (the bytes of a copy: hv_mm_copy).
  *
  * Threading: every function may be called from several CPUs at once,
  * except hv_gnttab_init(), which must return before any other call names
@@ -242,6 +243,9 @@ int hv_gnttab_unmap_grant_ref(struct hv_gnttab *mapper,
  * NULL). Neither range may cross its frame: offset + len <= 4096. A
  * destination by reference needs a writable grant; an own destination
  * frame must be typable WRITABLE. Source and destination may overlap.
+ * The frames are checked and the bytes moved by libhv-mm (hv_mm_copy,
+ * through the hv_mm's own map_frame) under its lock. When both sides
+ * are bad, the status is the source's.
  * Return: GNTST_okay; GNTST_bad_copy_arg for a range crossing a frame or
  * unknown flags; GNTST_bad_domain for a table not matching its domid or
  * dying; GNTST_permission_denied for an own-frame side naming another
@@ -258,17 +262,19 @@ int hv_gnttab_copy(struct hv_gnttab *caller, struct hv_gnttab *src,
  * hv_gnttab_transfer() - GNTTABOP_transfer: @from gives its frame @op->mfn
  * to @to, into @to's accept_transfer entry @op->ref (which must name
  * @from). The frame must be @from's, allocated, and used by nothing else:
- * no mapping (grant or page table), no type, no pin. The recipient gets a
- * new frame of its own holding the same 4 KiB, within its reservation
- * (libhv-mm's public API has no change of owner, so the contents move,
- * not the frame); the given frame is released from @from. The entry's
- * frame field receives the new machine frame, then GTF_transfer_completed
- * is set (GTF_transfer_committed first, by compare-exchange).
+ * no mapping (grant or page table), no type, no pin. The very frame
+ * changes owner (hv_mm_transfer_page, as Xen's steal_page +
+ * assign_pages), with its contents, counted in @to's reservation and no
+ * longer in @from's; @from's P2M/M2P entries for it are cleared and @to
+ * receives it without an M2P entry. The entry's frame field receives the
+ * same machine frame number, then GTF_transfer_completed is set
+ * (GTF_transfer_committed first, by compare-exchange, after every check).
  * Return: GNTST_okay; GNTST_bad_domain for @to not matching @op->domid,
- * either domain dying, or @to translated; GNTST_bad_gntref; GNTST_bad_page
- * for a frame that is not @from's or is still mapped or referenced;
- * GNTST_general_error for an entry that is not accept_transfer for
- * @from, already used, a racing guest, or no room in @to's reservation.
+ * either domain dying (its table, or its libhv-mm domain), or @to
+ * translated; GNTST_bad_gntref; GNTST_bad_page for a frame that is not
+ * @from's or is still mapped or referenced; GNTST_general_error for an
+ * entry that is not accept_transfer for @from, already used, a racing
+ * guest, or no room in @to's reservation. Nothing changes on error.
  */
 int hv_gnttab_transfer(struct hv_gnttab *from, struct hv_gnttab *to,
                        struct hv_gnttab_transfer *op,
