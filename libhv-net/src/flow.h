@@ -312,18 +312,21 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
                                      (const uint8_t *)sw);
     e->in_drop = rec->in_drop;
     e->rewrite = rec->rewrite;
-    e->rare = rec->in_drop != VSW_FLOW_NONE || rec->rewrite != VSW_FLOW_NONE ||
-              rec->edrop != 0;
     unsigned int one = mask != 0 && (mask & (mask - 1)) == 0
                            ? (unsigned int)hv_word_ffs(mask)
                            : HV_VSW_MAX_PORTS;
+    uint8_t tag_out = one < HV_VSW_MAX_PORTS &&
+                      rec->vid != sw->ports[one].cfg.pvid; /* see delivery() */
     e->out = (struct hv_vsw_out){
         .port = (uint16_t)one,
         .vid = rec->vid,
         .tag_in = rec->tag_in,
-        .tag_out = one < HV_VSW_MAX_PORTS &&
-                   rec->vid != sw->ports[one].cfg.pvid, /* see place() */
+        .tag_out = tag_out,
     };
+    e->out_delta = (int8_t)(((int)tag_out - (int)rec->tag_in) * 4);
+    e->rare = rec->in_drop != VSW_FLOW_NONE || rec->rewrite != VSW_FLOW_NONE ||
+              rec->edrop != 0 || rec->src_fdb == HV_VSW_NIL ||
+              one == HV_VSW_MAX_PORTS;
 }
 
 #endif /* HV_NET_FLOW_H */

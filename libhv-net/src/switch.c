@@ -222,7 +222,10 @@ struct burst_cache {
     bool flow_on;
     bool all_live; /* no learned entry has expired (now is fixed) */
     struct hv_vsw_pcap *in_mirror;
-    uint64_t k3_port; /* vsw_flow_k3_port(in_port) */
+    uint64_t k3_port;                 /* vsw_flow_k3_port(in_port) */
+    uint32_t used;                    /* descriptors staged */
+    uint32_t cnt[HV_VSW_MAX_PORTS];   /* ... per port (sw->stage[p]) */
+    uint64_t bytes[HV_VSW_MAX_PORTS]; /* their bytes, per port */
 };
 
 /* Decide a parsed frame the long way; returns its destination mask (0 =
@@ -446,7 +449,6 @@ VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
 
     if (pkt->data == NULL || pkt->len > pkt->cap) {
         drop(ip, HV_VSW_DROP_BAD_LEN);
-        sc->d.port = HV_VSW_MAX_PORTS;
         return 0;
     }
     if (bc->in_mirror)
@@ -458,15 +460,7 @@ VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
             return flow_replay(sw, ip, e, pkt, now, sc, bc);
         }
     }
-    uint64_t m =
-        decide_miss(sw, in_port, pkt, now, sc, bc, &k, slot, slot != NULL);
-    sc->d.pkt = 0;
-    sc->d.port = HV_VSW_MAX_PORTS;
-    if (m != 0 && (m & (m - 1)) == 0) {
-        sc->d.port = (uint16_t)hv_word_ffs(m);
-        sc->d.tag_out = sc->d.vid != sw->ports[sc->d.port].cfg.pvid;
-    }
-    return m;
+    return decide_miss(sw, in_port, pkt, now, sc, bc, &k, slot, slot != NULL);
 }
 
 static inline size_t out_len(const struct hv_vsw_pkt *pkts,
@@ -481,74 +475,171 @@ static inline size_t out_len(const struct hv_vsw_pkt *pkts,
 }
 
 /*
- * Decide frames in order while the output has room (always, when `roomy`:
- * two copies of this loop are made, with and without the check); count
- * deliveries per port in cnt and *used. Returns the frames taken.
+ * The delivery of frame i to port p. A frame leaves tagged unless its
+ * VLAN is the port's pvid: on a trunk that is the native VLAN, and an
+ * access port only ever receives frames of its pvid (every destination
+ * set went through the VLAN membership filter, and a reply goes back in
+ * the VLAN its request was admitted in).
  */
-VSW_INLINE unsigned int first_pass(struct hv_vsw *sw, unsigned int in_port,
-                                   struct hv_vsw_pkt *pkts, unsigned int count,
-                                   hv_time_t now, const struct hv_vsw_burst *b,
-                                   struct burst_cache *bc, uint32_t *cnt,
-                                   uint32_t *used_out, bool roomy,
-                                   uint32_t worst)
+static inline struct hv_vsw_out delivery(const struct hv_vsw *sw,
+                                         unsigned int i,
+                                         const struct hv_vsw_scratch *sc,
+                                         unsigned int p)
 {
-    bool flow_on = bc->flow_on;
-    uint32_t used = 0;
-    unsigned int n;
-    for (n = 0; n < count; n++) {
-        if (!roomy && b->out_cap - used < worst)
-            break;
-        struct hv_vsw_scratch *sc = &sw->scratch[n];
-        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, bc, flow_on);
-        sc->mask = m;
-        if (hv_likely(sc->d.port < HV_VSW_MAX_PORTS)) { /* mostly one */
-            cnt[sc->d.port]++;
-            used++;
-            continue;
-        }
-        for (; m; m &= m - 1) {
-            cnt[hv_word_ffs(m)]++;
-            used++;
-        }
-    }
-    *used_out = used;
-    return n;
+    return (struct hv_vsw_out){.pkt = (uint16_t)i,
+                               .port = (uint16_t)p,
+                               .vid = sc->d.vid,
+                               .tag_in = sc->d.tag_in,
+                               .tag_out = sc->d.vid != sw->ports[p].cfg.pvid};
 }
 
-/* The mirror copy of a delivery, as it goes on its port. */
-static void mirror_out(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
-                       const struct hv_vsw_out *o, hv_time_t now)
+/* How the per-frame slow path is entered (see frame_slow()). */
+enum slow_mode {
+    SLOW_FULL,  /* from the start: decide() */
+    SLOW_KEYED, /* parsed and keyed by vsw_flow_fast(), not in the cache:
+                 * the long path, storing into `e` */
+    SLOW_HIT,   /* a hit on an entry with rarer effects (e->rare) */
+};
+
+/*
+ * Every frame that is not a plain cache hit: decide it, keep the
+ * decision in sw->scratch[i] (for the mirrors), and stage its deliveries
+ * on their ports in frame order.
+ */
+static __attribute__((noinline)) void
+frame_slow(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
+           unsigned int i, hv_time_t now, struct burst_cache *bc,
+           enum slow_mode mode, struct vsw_flow_key *k, struct hv_vsw_flow *e)
 {
-    struct hv_vsw_port *p = &sw->ports[o->port];
-    hv_ssize_t n = hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
-    if (n > 0)
-        (void)hv_vsw_pcap_record(p->mirror, now, sw->copy_buf, (size_t)n);
+    struct hv_vsw_scratch *sc = &sw->scratch[i];
+    struct hv_vsw_pkt *pkt = &pkts[i];
+    uint64_t m;
+
+    if (mode == SLOW_HIT) {
+        bc->hits++;
+        m = flow_replay(sw, &sw->ports[in_port], e, pkt, now, sc, bc);
+    } else if (mode == SLOW_KEYED) {
+        m = decide_miss(sw, in_port, pkt, now, sc, bc, k, e, true);
+    } else {
+        m = decide(sw, in_port, pkt, now, sc, bc, bc->flow_on);
+    }
+    sc->mask = m;
+    for (; m; m &= m - 1) {
+        unsigned int p = (unsigned int)hv_word_ffs(m);
+        struct hv_vsw_out o = delivery(sw, i, sc, p);
+        sw->stage[p][bc->cnt[p]++] = o;
+        bc->bytes[p] += out_len(pkts, &o);
+        bc->used++;
+    }
 }
 
 /*
- * Write frame i's delivery to port p at its sorted place. A frame leaves
- * tagged unless its VLAN is the port's pvid: on a trunk that is the
- * native VLAN, and an access port only ever receives frames of its pvid
- * (every destination set went through the VLAN membership filter, and a
- * reply goes back in the VLAN its request was admitted in).
+ * The first pass with every frame through frame_slow(): with the cache
+ * off, or mirrors to feed (which need sw->scratch of every frame). Takes
+ * frames while the output has room (always, when `roomy`). Returns the
+ * frames taken.
  */
-VSW_INLINE void place(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
-                      struct hv_vsw_burst *b, unsigned int i,
-                      const struct hv_vsw_scratch *sc, unsigned int p,
-                      uint32_t *cnt, uint64_t *bytes, const uint16_t *pvid,
-                      uint64_t mirrors, hv_time_t now)
+VSW_INLINE unsigned int
+pass_general(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
+             unsigned int count, hv_time_t now, const struct hv_vsw_burst *b,
+             struct burst_cache *bc, bool roomy, uint32_t worst)
 {
-    struct hv_vsw_out *o = &b->out[cnt[p]++];
-    uint8_t tag_out = sc->d.vid != pvid[p];
-    *o = (struct hv_vsw_out){.pkt = (uint16_t)i,
-                             .port = (uint16_t)p,
-                             .vid = sc->d.vid,
-                             .tag_in = sc->d.tag_in,
-                             .tag_out = tag_out};
-    bytes[p] += pkts[i].len +
-                (uint64_t)((int)tag_out - (int)sc->d.tag_in) * HV_VSW_VLAN_HLEN;
-    if (hv_unlikely((mirrors >> p) & 1u))
-        mirror_out(sw, pkts, o, now);
+    unsigned int n;
+    for (n = 0; n < count; n++) {
+        if (!roomy && b->out_cap - bc->used < worst)
+            break;
+        frame_slow(sw, in_port, pkts, n, now, bc, SLOW_FULL, NULL, NULL);
+    }
+    return n;
+}
+
+/*
+ * The first pass with the cache on and no mirror: a frame of the common
+ * shape that hits a plain entry (one destination, a learning refresh,
+ * rule counters) is replayed and staged here, inline; any other goes to
+ * frame_slow(). Same results as pass_general().
+ */
+VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
+                                  struct hv_vsw_pkt *pkts, unsigned int count,
+                                  hv_time_t now, const struct hv_vsw_burst *b,
+                                  struct burst_cache *bc, bool roomy,
+                                  uint32_t worst)
+{
+    uint8_t *base = (uint8_t *)sw;
+    uint64_t k3_port = bc->k3_port;
+    uint32_t plain = 0;
+    unsigned int n;
+    for (n = 0; n < count; n++) {
+        if (!roomy && b->out_cap - bc->used < worst)
+            break;
+        struct hv_vsw_pkt *pkt = &pkts[n];
+        struct vsw_flow_key k;
+        if (hv_unlikely(pkt->data == NULL || pkt->len > pkt->cap ||
+                        !vsw_flow_fast(pkt->data, pkt->len, k3_port, &k))) {
+            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_FULL, NULL, NULL);
+            continue;
+        }
+        struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(&k)];
+        uint32_t gen = sw->flow_gen;
+        if (!(e->gen == gen && vsw_flow_match(e, &k))) {
+            if (!(e[1].gen == gen && vsw_flow_match(&e[1], &k))) {
+                /* a free way, else the second (the first is kept: a
+                 * flow hit twice in a row stays where it is) */
+                frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &k,
+                           e->gen != gen ? e : &e[1]);
+                continue;
+            }
+            e++;
+        }
+        if (hv_unlikely(!bc->all_live && !(fdb_live(sw, e->src_fdb, now) &&
+                                           fdb_live(sw, e->dst_fdb, now)))) {
+            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &k, e);
+            continue;
+        }
+        if (hv_unlikely(e->rare)) {
+            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_HIT, &k, e);
+            continue;
+        }
+        /* the plain hit: flow_replay() and staging, specialised */
+        if (e->learned != bc->learned) {
+            vsw_fdb_refresh(sw, e->src_fdb, now);
+            bc->learned = e->learned;
+        }
+        plain++;
+        bc->in_bytes += pkt->len;
+        HV_STATIC_ASSERT(HV_VSW_FLOW_HITS == 4, "one line per slot below");
+        (*(uint64_t *)(base + e->hit[0]))++;
+        (*(uint64_t *)(base + e->hit[1]))++;
+        (*(uint64_t *)(base + e->hit[2]))++;
+        (*(uint64_t *)(base + e->hit[3]))++;
+        unsigned int p = e->out.port;
+        /* e->out is the descriptor but for its frame number (0) */
+        *(vsw_u64_any *)&sw->stage[p][bc->cnt[p]++] =
+            *(const vsw_u64_any *)&e->out | (uint64_t)n << VSW_FIRST16_SHIFT;
+        bc->bytes[p] += (uint64_t)((int)pkt->len + e->out_delta);
+        bc->used++;
+    }
+    bc->hits += plain;
+    bc->in_frames += plain;
+    return n;
+}
+
+/* The mirror copy of each delivery to a mirrored port, in frame order. */
+static void mirror_out(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
+                       unsigned int n, hv_time_t now)
+{
+    for (unsigned int i = 0; i < n; i++) {
+        const struct hv_vsw_scratch *sc = &sw->scratch[i];
+        for (uint64_t m = sc->mask & sw->mirror_mask; m; m &= m - 1) {
+            unsigned int p = (unsigned int)hv_word_ffs(m);
+            struct hv_vsw_out o = delivery(sw, i, sc, p);
+            hv_ssize_t len =
+                hv_vsw_out_copy(pkts, &o, sw->copy_buf, sizeof(sw->copy_buf));
+            if (len > 0)
+                (void)hv_vsw_pcap_record(sw->ports[p].mirror, now, sw->copy_buf,
+                                         (size_t)len);
+        }
+    }
 }
 
 int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
@@ -562,51 +653,69 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     if (!sw->ports[in_port].up)
         return HV_ENOENT;
 
-    /* First pass: decide each frame, counting deliveries per port. The
-     * room check is only needed when the array cannot take the worst
-     * case of the whole burst. */
+    /* First pass: decide each frame and stage its deliveries per port.
+     * The room check is only needed when the array cannot take the
+     * worst case of the whole burst. */
     uint32_t worst = hv_word_weight(sw->up_mask);
     bool roomy = b->out_cap >= count * worst;
-    uint32_t used = 0;
-    uint32_t cnt[HV_VSW_MAX_PORTS] = {0};
-    unsigned int n;
+    unsigned int top = sw->up_mask ? hv_word_fls(sw->up_mask) + 1 : 0;
     /* Learning-table entries expire in LRU order (times never decrease),
      * and `now` is fixed for the burst: if the oldest is live, all are,
      * and the cache needs no per-hit expiry check. */
     uint32_t oldest = sw->lru_head;
-    struct burst_cache bc = {
-        .learned = ~0ull,
-        .flow_on = sw->flow_on,
-        .all_live = oldest == HV_VSW_NIL ||
-                    now - sw->fdb[oldest].seen <= sw->cfg.fdb_ageing,
-        .in_mirror = sw->ports[in_port].mirror,
-        .k3_port = vsw_flow_k3_port(in_port),
-    };
-    n = roomy ? first_pass(sw, in_port, pkts, count, now, b, &bc, cnt, &used,
-                           true, worst)
-              : first_pass(sw, in_port, pkts, count, now, b, &bc, cnt, &used,
-                           false, worst);
+    struct burst_cache bc;
+    bc.learned = ~0ull;
+    bc.in_frames = bc.in_bytes = 0;
+    bc.hits = bc.misses = 0;
+    bc.flow_on = sw->flow_on;
+    bc.all_live = oldest == HV_VSW_NIL ||
+                  now - sw->fdb[oldest].seen <= sw->cfg.fdb_ageing;
+    bc.in_mirror = sw->ports[in_port].mirror;
+    bc.k3_port = vsw_flow_k3_port(in_port);
+    bc.used = 0;
+    for (unsigned int p = 0; p < top; p++) { /* deliveries go to ports up */
+        bc.cnt[p] = 0;
+        bc.bytes[p] = 0;
+    }
+    unsigned int n;
+    if (bc.flow_on && bc.in_mirror == NULL && sw->mirror_mask == 0)
+        n = roomy
+                ? pass_fast(sw, in_port, pkts, count, now, b, &bc, true, worst)
+                : pass_fast(sw, in_port, pkts, count, now, b, &bc, false,
+                            worst);
+    else
+        n = roomy ? pass_general(sw, in_port, pkts, count, now, b, &bc, true,
+                                 worst)
+                  : pass_general(sw, in_port, pkts, count, now, b, &bc, false,
+                                 worst);
     b->consumed = (uint16_t)n;
-    b->out_count = used;
+    b->out_count = bc.used;
     struct hv_vsw_port *ip = &sw->ports[in_port];
     ip->stats.in_frames += bc.in_frames;
     ip->stats.in_bytes += bc.in_bytes;
     sw->stats.flow_hits += bc.hits;
     sw->stats.flow_misses += bc.misses;
 
-    /* Second pass: a counting sort by port, stable in frame order. */
+    /* Second step: each port's staged deliveries, one after the other
+     * (grouped by port, frame order within a port). */
     uint32_t at = 0;
-    unsigned int top = sw->up_mask ? hv_word_fls(sw->up_mask) + 1 : 0;
-    uint64_t bytes[HV_VSW_MAX_PORTS];
-    uint16_t pvid[HV_VSW_MAX_PORTS];
-    uint64_t mirrors = sw->mirror_mask;
     for (unsigned int p = 0; p < top; p++) {
-        pvid[p] = sw->ports[p].cfg.pvid;
+        uint32_t c = bc.cnt[p];
+        const uint64_t *from = (const uint64_t *)sw->stage[p];
+        uint64_t *to = (uint64_t *)&b->out[at];
+        HV_STATIC_ASSERT(sizeof(struct hv_vsw_out) == 8, "copied as words");
+        uint32_t j = 0;
+        for (; j + 2 <= c; j += 2) {
+            uint64_t x = from[j], y = from[j + 1];
+            to[j] = x;
+            to[j + 1] = y;
+        }
+        if (j < c)
+            to[j] = from[j];
         b->port_first[p] = at;
-        at += cnt[p];
-        sw->ports[p].stats.out_frames += cnt[p];
-        cnt[p] = b->port_first[p];
-        bytes[p] = 0;
+        at += c;
+        sw->ports[p].stats.out_frames += c;
+        sw->ports[p].stats.out_bytes += bc.bytes[p];
     }
     unsigned int q = top;
     for (; q + 4 <= HV_VSW_MAX_PORTS + 1; q += 4) {
@@ -617,30 +726,8 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     }
     for (; q <= HV_VSW_MAX_PORTS; q++)
         b->port_first[q] = at;
-    for (unsigned int i = 0; i < n; i++) {
-        const struct hv_vsw_scratch *sc = &sw->scratch[i];
-        uint64_t m = sc->mask;
-        if (sc->d.port < HV_VSW_MAX_PORTS) { /* one destination */
-            /* the descriptor is ready but for its frame number (its pkt
-             * is 0): one 8-byte copy */
-            const struct hv_vsw_out *d = &sc->d;
-            unsigned int p = d->port;
-            struct hv_vsw_out *o = &b->out[cnt[p]++];
-            *(vsw_u64_any *)o =
-                *(const vsw_u64_any *)d | (uint64_t)i << VSW_FIRST16_SHIFT;
-            bytes[p] +=
-                pkts[i].len +
-                (uint64_t)((int)d->tag_out - (int)d->tag_in) * HV_VSW_VLAN_HLEN;
-            if (hv_unlikely((mirrors >> p) & 1u))
-                mirror_out(sw, pkts, o, now);
-            continue;
-        }
-        for (; m; m &= m - 1)
-            place(sw, pkts, b, i, sc, (unsigned int)hv_word_ffs(m), cnt, bytes,
-                  pvid, mirrors, now);
-    }
-    for (unsigned int p = 0; p < top; p++)
-        sw->ports[p].stats.out_bytes += bytes[p];
+    if (sw->mirror_mask)
+        mirror_out(sw, pkts, n, now);
     return HV_OK;
 }
 

@@ -213,9 +213,12 @@ struct hv_vsw_flow {
     uint32_t dst_fdb; /* learning entry the destination came from */
     uint32_t hit[HV_VSW_FLOW_HITS]; /* rule counters, byte offsets in sw */
     struct hv_vsw_out out; /* the delivery: port = the only one, or MAX */
-    uint8_t in_drop; /* drop reason counted on the ingress port, or 0xff */
-    uint8_t rewrite; /* port whose MAC replaces the destination, or 0xff */
-    uint8_t rare;    /* in_drop, rewrite or edrop set */
+    uint8_t in_drop;  /* drop reason counted on the ingress port, or 0xff */
+    uint8_t rewrite;  /* port whose MAC replaces the destination, or 0xff */
+    uint8_t rare;     /* not one delivery plus a learning refresh and rule
+                       * counters: in_drop, rewrite or edrop set, no
+                       * learning entry, or not exactly one destination */
+    int8_t out_delta; /* bytes the delivery adds to the frame: tag +-4 */
 };
 
 struct hv_vsw_scratch {
@@ -243,6 +246,8 @@ struct hv_vsw {
     uint32_t static_ip[HV_VSW_IP_SLOTS];
     uint8_t static_ip_port[HV_VSW_IP_SLOTS];
     struct hv_vsw_scratch scratch[HV_VSW_BURST_MAX];
+    /* each port's deliveries of the burst, in frame order */
+    struct hv_vsw_out stage[HV_VSW_MAX_PORTS][HV_VSW_BURST_MAX];
     /* verdict cache: entries of generation flow_gen are valid */
     struct hv_vsw_flow flow[HV_VSW_FLOW_SLOTS];
     uint32_t flow_gen;
