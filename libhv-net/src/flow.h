@@ -80,21 +80,26 @@ static inline uint32_t vsw_ld32(const uint8_t *p)
     return *(const vsw_u32_any *)p;
 }
 
-/* The first 6 of 8 bytes loaded in native order: vsw_ld64() & this. */
 /* Byte-order constants for native loads: the mask keeping the first 6
  * of 8 bytes, the shift of the 16 bits it clears (where k[1] holds the
  * VID), the IPv4 fragment offset bits of the flags/offset field, the
- * shift of the first 16-bit field of an 8-byte word. */
+ * shift of the first 16-bit field of an 8-byte word, and the first
+ * three bytes of a 32-bit load being 08 00 45 (IPv4 type, version 4 and
+ * a 20-byte header) as a mask and value. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define VSW_LD48_MASK     0xffffffffffff0000ull
 #define VSW_LD48_FREE     0
 #define VSW_FRAG_MASK     0x1fffu
 #define VSW_FIRST16_SHIFT 48
+#define VSW_V4_MASK       0xffffff00u
+#define VSW_V4            0x08004500u
 #else
 #define VSW_LD48_MASK     0x0000ffffffffffffull
 #define VSW_LD48_FREE     48
 #define VSW_FRAG_MASK     0xff1fu
 #define VSW_FIRST16_SHIFT 0
+#define VSW_V4_MASK       0x00ffffffu
+#define VSW_V4            0x00450008u
 #endif
 
 typedef uint16_t vsw_u16_any __attribute__((aligned(1), may_alias));
@@ -146,18 +151,14 @@ static inline bool vsw_flow_cacheable(const uint8_t *f,
              h->dport == HV_VSW_BOOTPS_PORT);
 }
 
-static inline uint64_t vsw_rotl(uint64_t x, unsigned int r)
-{
-    return x << r | x >> (64 - r);
-}
-
-/* First entry of the key's set of two (2-way set associative). */
+/* First entry of the key's set of two (2-way set associative): the top
+ * bits of a multiplicative hash, which depend on every bit of x. */
 VSW_INLINE uint32_t vsw_flow_set(const struct vsw_flow_key *k)
 {
-    uint64_t x =
-        k->k[0] ^ vsw_rotl(k->k[1], 21) ^ k->k[2] ^ vsw_rotl(k->k[3], 43);
+    HV_STATIC_ASSERT(HV_VSW_FLOW_SLOTS == 256, "the shift below");
+    uint64_t x = k->k[0] ^ k->k[1] ^ k->k[2] ^ k->k[3];
     x *= 0x9e3779b97f4a7c15ull;
-    return (uint32_t)(x >> 48) & (HV_VSW_FLOW_SLOTS - 2);
+    return (uint32_t)(x >> 56) & (HV_VSW_FLOW_SLOTS - 2);
 }
 
 /*
@@ -184,26 +185,36 @@ VSW_INLINE uint32_t vsw_flow_set(const struct vsw_flow_key *k)
 VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
                               struct vsw_flow_key *k)
 {
+    /* rem28: bytes after the first 28 of the IPv4 header (rem - 28) */
+    const uint8_t *p;
+    size_t rem28;
+    uint64_t k1;
     if (len < HV_VSW_ETH_HLEN + 28)
         return false;
-    uint16_t type = net_get16(f + 12);
-    const uint8_t *p = f + HV_VSW_ETH_HLEN;
-    uint64_t vid = 0;
-    if (type == HV_VSW_ETHERTYPE_VLAN) {
-        vid = net_get16(f + 14) & 0x0fffu;
-        if (len > HV_VSW_FRAME_MAX || vid == 0 || vid > HV_VSW_VID_MAX)
+    if ((vsw_ld32(f + 12) & VSW_V4_MASK) == VSW_V4) { /* 08 00 45 */
+        /* 42 <= len <= FRAME_MAX - 4 as one unsigned comparison */
+        rem28 = len - (HV_VSW_ETH_HLEN + 28);
+        if (rem28 > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN - HV_VSW_ETH_HLEN - 28)
             return false;
-        type = net_get16(f + 16);
-        p += HV_VSW_VLAN_HLEN;
-    } else if (len > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN) {
-        return false;
+        p = f + HV_VSW_ETH_HLEN;
+        k1 = vsw_ld64(f + 8) & VSW_LD48_MASK;
+    } else {
+        if (net_get16(f + 12) != HV_VSW_ETHERTYPE_VLAN ||
+            (vsw_ld32(f + 16) & VSW_V4_MASK) != VSW_V4)
+            return false;
+        uint64_t vid = net_get16(f + 14) & 0x0fffu;
+        rem28 = len - (HV_VSW_ETH_HLEN + HV_VSW_VLAN_HLEN + 28);
+        /* 46 <= len <= FRAME_MAX, then 1 <= vid <= VID_MAX */
+        if (rem28 >
+                HV_VSW_FRAME_MAX - HV_VSW_ETH_HLEN - HV_VSW_VLAN_HLEN - 28 ||
+            vid - 1 >= HV_VSW_VID_MAX)
+            return false;
+        p = f + HV_VSW_ETH_HLEN + HV_VSW_VLAN_HLEN;
+        k1 = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
     }
-    size_t rem = len - (size_t)(p - f);
-    if (type != HV_VSW_ETHERTYPE_IP || p[0] != 0x45 || rem < 28)
-        return false;
     size_t total = net_get16(p + 2);
-    /* 28 <= total <= rem as one unsigned comparison (rem >= 28) */
-    if (total - 28 > rem - 28 ||
+    /* 28 <= total <= rem as one unsigned comparison */
+    if (total - 28 > rem28 ||
         (*(const vsw_u16_any *)(p + 6) & VSW_FRAG_MASK) != 0)
         return false;
     uint64_t a = vsw_ld64(p), b = vsw_ld64(p + 8);
@@ -213,26 +224,28 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
     c += c < s;
     if (c % 0xffffu != 0)
         return false;
-    unsigned int proto = p[9];
     const uint8_t *l4 = p + 20;
-    size_t l4_rem = total - 20;
-    if (proto == HV_VSW_IPPROTO_UDP) {
+    uint64_t k3;
+    if (p[9] == HV_VSW_IPPROTO_UDP) {
         size_t ulen = net_get16(l4 + 4);
-        if (ulen - 8 > l4_rem - 8) /* 8 <= ulen <= l4_rem (>= 8) */
+        /* 8 <= ulen <= total - 20 (total >= 28) */
+        if (ulen - 8 > total - 28)
             return false;
-    } else if (proto == HV_VSW_IPPROTO_TCP) {
-        if (l4_rem < 20) /* before reading the data offset at l4[12] */
+        k3 = k3_port | (uint64_t)HV_VSW_IPPROTO_UDP << 32;
+    } else if (p[9] == HV_VSW_IPPROTO_TCP) {
+        if (total < 40) /* before reading the data offset at l4[12] */
             return false;
         size_t doff = (size_t)(l4[12] >> 4) * 4;
-        if (doff < 20 || doff > l4_rem)
+        if (doff < 20 || doff > total - 20)
             return false;
+        k3 = k3_port | (uint64_t)HV_VSW_IPPROTO_TCP << 32;
     } else {
         return false;
     }
     k->k[0] = vsw_ld64(f);
-    k->k[1] = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
+    k->k[1] = k1;
     k->k[2] = vsw_ld64(p + 12);
-    k->k[3] = vsw_ld32(l4) | (uint64_t)proto << 32 | k3_port;
+    k->k[3] = vsw_ld32(l4) | k3;
     return true;
 }
 

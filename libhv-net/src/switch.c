@@ -222,10 +222,11 @@ struct burst_cache {
     bool flow_on;
     bool all_live; /* no learned entry has expired (now is fixed) */
     struct hv_vsw_pcap *in_mirror;
-    uint64_t k3_port;                 /* vsw_flow_k3_port(in_port) */
-    uint32_t used;                    /* descriptors staged */
-    uint32_t cnt[HV_VSW_MAX_PORTS];   /* ... per port (sw->stage[p]) */
-    uint64_t bytes[HV_VSW_MAX_PORTS]; /* their bytes, per port */
+    uint64_t k3_port; /* vsw_flow_k3_port(in_port) */
+    uint32_t used;    /* descriptors staged (kept only when not roomy) */
+    uint32_t slow;    /* frames through frame_slow() */
+    uint64_t *wp[HV_VSW_MAX_PORTS];   /* next delivery to p: sw->stage[p] */
+    uint64_t bytes[HV_VSW_MAX_PORTS]; /* bytes delivered to p */
 };
 
 /* Decide a parsed frame the long way; returns its destination mask (0 =
@@ -515,6 +516,7 @@ frame_slow(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
     struct hv_vsw_pkt *pkt = &pkts[i];
     uint64_t m;
 
+    bc->slow++;
     if (mode == SLOW_HIT) {
         bc->hits++;
         m = flow_replay(sw, &sw->ports[in_port], e, pkt, now, sc, bc);
@@ -527,7 +529,7 @@ frame_slow(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
     for (; m; m &= m - 1) {
         unsigned int p = (unsigned int)hv_word_ffs(m);
         struct hv_vsw_out o = delivery(sw, i, sc, p);
-        sw->stage[p][bc->cnt[p]++] = o;
+        *(struct hv_vsw_out *)bc->wp[p]++ = o;
         bc->bytes[p] += out_len(pkts, &o);
         bc->used++;
     }
@@ -567,13 +569,13 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
 {
     uint8_t *base = (uint8_t *)sw;
     uint64_t k3_port = bc->k3_port;
-    uint32_t plain = 0;
     unsigned int n;
     for (n = 0; n < count; n++) {
         if (!roomy && b->out_cap - bc->used < worst)
             break;
         struct hv_vsw_pkt *pkt = &pkts[n];
-        struct vsw_flow_key k;
+        struct vsw_flow_key k, kc; /* kc: k's copy for frame_slow(), so
+                                    * that k can stay in registers */
         if (hv_unlikely(pkt->data == NULL || pkt->len > pkt->cap ||
                         !vsw_flow_fast(pkt->data, pkt->len, k3_port, &k))) {
             frame_slow(sw, in_port, pkts, n, now, bc, SLOW_FULL, NULL, NULL);
@@ -585,7 +587,8 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
             if (!(e[1].gen == gen && vsw_flow_match(&e[1], &k))) {
                 /* a free way, else the second (the first is kept: a
                  * flow hit twice in a row stays where it is) */
-                frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &k,
+                kc = k;
+                frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &kc,
                            e->gen != gen ? e : &e[1]);
                 continue;
             }
@@ -593,11 +596,12 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
         }
         if (hv_unlikely(!bc->all_live && !(fdb_live(sw, e->src_fdb, now) &&
                                            fdb_live(sw, e->dst_fdb, now)))) {
-            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &k, e);
+            kc = k;
+            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &kc, e);
             continue;
         }
         if (hv_unlikely(e->rare)) {
-            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_HIT, &k, e);
+            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_HIT, NULL, e);
             continue;
         }
         /* the plain hit: flow_replay() and staging, specialised */
@@ -605,7 +609,6 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
             vsw_fdb_refresh(sw, e->src_fdb, now);
             bc->learned = e->learned;
         }
-        plain++;
         bc->in_bytes += pkt->len;
         HV_STATIC_ASSERT(HV_VSW_FLOW_HITS == 4, "one line per slot below");
         (*(uint64_t *)(base + e->hit[0]))++;
@@ -614,13 +617,15 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
         (*(uint64_t *)(base + e->hit[3]))++;
         unsigned int p = e->out.port;
         /* e->out is the descriptor but for its frame number (0) */
-        *(vsw_u64_any *)&sw->stage[p][bc->cnt[p]++] =
-            *(const vsw_u64_any *)&e->out | (uint64_t)n << VSW_FIRST16_SHIFT;
-        bc->bytes[p] += (uint64_t)((int)pkt->len + e->out_delta);
-        bc->used++;
+        *bc->wp[p]++ = *(const vsw_u64_any *)&e->out | (uint64_t)n
+                                                           << VSW_FIRST16_SHIFT;
+        bc->bytes[p] += (uint64_t)pkt->len + (uint64_t)e->out_delta;
+        if (!roomy)
+            bc->used++;
     }
-    bc->hits += plain;
-    bc->in_frames += plain;
+    /* frames not through frame_slow() were plain hits */
+    bc->hits += n - bc->slow;
+    bc->in_frames += n - bc->slow;
     return n;
 }
 
@@ -673,8 +678,9 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     bc.in_mirror = sw->ports[in_port].mirror;
     bc.k3_port = vsw_flow_k3_port(in_port);
     bc.used = 0;
+    bc.slow = 0;
     for (unsigned int p = 0; p < top; p++) { /* deliveries go to ports up */
-        bc.cnt[p] = 0;
+        bc.wp[p] = (uint64_t *)&sw->stage[p][0];
         bc.bytes[p] = 0;
     }
     unsigned int n;
@@ -689,7 +695,6 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
                   : pass_general(sw, in_port, pkts, count, now, b, &bc, false,
                                  worst);
     b->consumed = (uint16_t)n;
-    b->out_count = bc.used;
     struct hv_vsw_port *ip = &sw->ports[in_port];
     ip->stats.in_frames += bc.in_frames;
     ip->stats.in_bytes += bc.in_bytes;
@@ -700,8 +705,8 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
      * (grouped by port, frame order within a port). */
     uint32_t at = 0;
     for (unsigned int p = 0; p < top; p++) {
-        uint32_t c = bc.cnt[p];
         const uint64_t *from = (const uint64_t *)sw->stage[p];
+        uint32_t c = (uint32_t)(bc.wp[p] - from);
         uint64_t *to = (uint64_t *)&b->out[at];
         HV_STATIC_ASSERT(sizeof(struct hv_vsw_out) == 8, "copied as words");
         uint32_t j = 0;
@@ -726,6 +731,7 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     }
     for (; q <= HV_VSW_MAX_PORTS; q++)
         b->port_first[q] = at;
+    b->out_count = at;
     if (sw->mirror_mask)
         mirror_out(sw, pkts, n, now);
     return HV_OK;
