@@ -52,7 +52,7 @@ static void drop(struct hv_vsw_port *p, enum hv_vsw_drop why)
     p->stats.drops[why]++;
 }
 
-static uint64_t vlan_members(const struct hv_vsw *sw, uint16_t vid)
+VSW_INLINE uint64_t vlan_members(const struct hv_vsw *sw, uint16_t vid)
 {
     uint64_t mask = 0;
     uint64_t up = sw->up_mask;
@@ -66,9 +66,9 @@ static uint64_t vlan_members(const struct hv_vsw *sw, uint16_t vid)
 }
 
 /* Ingress VLAN: the frame's VLAN on this port, or false to drop. */
-static bool ingress_vlan(struct hv_vsw_port *p, uint8_t *f,
-                         const struct hv_vsw_hdr *h, uint16_t *vid,
-                         enum hv_vsw_drop *why)
+VSW_INLINE bool ingress_vlan(struct hv_vsw_port *p, uint8_t *f,
+                             const struct hv_vsw_hdr *h, uint16_t *vid,
+                             enum hv_vsw_drop *why)
 {
     if (p->cfg.vlan_mode == HV_VSW_VLAN_ACCESS) {
         if (h->tagged) {
@@ -111,10 +111,10 @@ static bool storm_admit(struct hv_vsw_port *p, hv_time_t now)
 }
 
 /* Destination mask of a unicast frame; 0 with *why set to drop. */
-static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
-                             const struct hv_vsw_hdr *h, uint16_t vid,
-                             hv_time_t now, enum hv_vsw_drop *why,
-                             struct vsw_flow_rec *rec)
+VSW_INLINE uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
+                                 const struct hv_vsw_hdr *h, uint16_t vid,
+                                 hv_time_t now, enum hv_vsw_drop *why,
+                                 struct vsw_flow_rec *rec)
 {
     const uint8_t *dst = f;
     bool to_switch = net_mac_eq(dst, sw->cfg.mac.b);
@@ -153,8 +153,8 @@ static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
 }
 
 /* Destinations not in the frame's VLAN (a redirect, a stale entry). */
-static uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
-                            uint16_t vid)
+VSW_INLINE uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
+                                uint16_t vid)
 {
     uint64_t m = mask;
     while (m) {
@@ -167,9 +167,9 @@ static uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
 }
 
 /* Egress rules of each destination; drops count on the egress port. */
-static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
-                             const struct hv_vsw_hdr *h, unsigned int cls,
-                             struct vsw_flow_rec *rec)
+VSW_INLINE uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
+                                 const struct hv_vsw_hdr *h, unsigned int cls,
+                                 struct vsw_flow_rec *rec)
 {
     uint64_t m = mask;
     while (m) {
@@ -231,10 +231,11 @@ struct burst_cache {
 
 /* Decide a parsed frame the long way; returns its destination mask (0 =
  * dropped). With `rec`, what it does is also recorded for the cache. */
-static __attribute__((noinline)) uint64_t
-decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
-            struct hv_vsw_hdr *hp, hv_time_t now, struct hv_vsw_scratch *sc,
-            struct burst_cache *bc, struct vsw_flow_rec *rec)
+VSW_INLINE uint64_t decide_long(struct hv_vsw *sw, unsigned int in_port,
+                                struct hv_vsw_pkt *pkt, struct hv_vsw_hdr *hp,
+                                hv_time_t now, struct hv_vsw_scratch *sc,
+                                struct burst_cache *bc,
+                                struct vsw_flow_rec *rec)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
     const struct hv_vsw_hdr *h = hp;
@@ -397,10 +398,11 @@ flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
  * it is cacheable but not of the common shape (keyed == false), else
  * decide it the long way and store the verdict in `slot`.
  */
-static __attribute__((noinline)) uint64_t
-decide_miss(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
-            hv_time_t now, struct hv_vsw_scratch *sc, struct burst_cache *bc,
-            struct vsw_flow_key *k, struct hv_vsw_flow *slot, bool keyed)
+VSW_INLINE uint64_t decide_miss(struct hv_vsw *sw, unsigned int in_port,
+                                struct hv_vsw_pkt *pkt, hv_time_t now,
+                                struct hv_vsw_scratch *sc,
+                                struct burst_cache *bc, struct vsw_flow_key *k,
+                                struct hv_vsw_flow *slot, bool keyed)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
     struct hv_vsw_hdr h;
@@ -416,52 +418,29 @@ decide_miss(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
         drop(ip, HV_VSW_DROP_BAD_SRC);
         return 0;
     }
-    if (!bc->flow_on || !vsw_flow_cacheable(f, &h))
-        return decide_long(sw, in_port, pkt, &h, now, sc, bc, NULL);
-    if (!keyed) {
-        vsw_flow_key(k, in_port, f, &h);
-        struct hv_vsw_flow *e = flow_find(sw, k, now, bc, &slot);
-        if (e != NULL) {
-            bc->hits++;
-            return flow_replay(sw, ip, e, pkt, now, sc, bc);
+    struct vsw_flow_rec rec, *rp = NULL;
+    if (bc->flow_on && vsw_flow_cacheable(f, &h)) {
+        if (!keyed) {
+            vsw_flow_key(k, in_port, f, &h);
+            struct hv_vsw_flow *e = flow_find(sw, k, now, bc, &slot);
+            if (e != NULL) {
+                bc->hits++;
+                return flow_replay(sw, ip, e, pkt, now, sc, bc);
+            }
         }
+        bc->misses++;
+        rec = (struct vsw_flow_rec){.ok = true,
+                                    .in_drop = VSW_FLOW_NONE,
+                                    .rewrite = VSW_FLOW_NONE,
+                                    .src_fdb = HV_VSW_NIL,
+                                    .dst_fdb = HV_VSW_NIL};
+        rp = &rec;
     }
-    bc->misses++;
-    struct vsw_flow_rec rec = {.ok = true,
-                               .in_drop = VSW_FLOW_NONE,
-                               .rewrite = VSW_FLOW_NONE,
-                               .src_fdb = HV_VSW_NIL,
-                               .dst_fdb = HV_VSW_NIL};
-    uint64_t mask = decide_long(sw, in_port, pkt, &h, now, sc, bc, &rec);
-    if (rec.ok)
+    /* one call site: decide_long() is inlined once */
+    uint64_t mask = decide_long(sw, in_port, pkt, &h, now, sc, bc, rp);
+    if (rp != NULL && rec.ok)
         vsw_flow_store(sw, slot, k, &rec, mask);
     return mask;
-}
-
-/* Decide one frame; returns its destination mask (0 = dropped). */
-VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
-                           struct hv_vsw_pkt *pkt, hv_time_t now,
-                           struct hv_vsw_scratch *sc, struct burst_cache *bc,
-                           bool flow_on)
-{
-    struct hv_vsw_port *ip = &sw->ports[in_port];
-    struct vsw_flow_key k;
-    struct hv_vsw_flow *slot = NULL;
-
-    if (pkt->data == NULL || pkt->len > pkt->cap) {
-        drop(ip, HV_VSW_DROP_BAD_LEN);
-        return 0;
-    }
-    if (bc->in_mirror)
-        (void)hv_vsw_pcap_record(bc->in_mirror, now, pkt->data, pkt->len);
-    if (flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, &k)) {
-        struct hv_vsw_flow *e = flow_find(sw, &k, now, bc, &slot);
-        if (e != NULL) {
-            bc->hits++;
-            return flow_replay(sw, ip, e, pkt, now, sc, bc);
-        }
-    }
-    return decide_miss(sw, in_port, pkt, now, sc, bc, &k, slot, slot != NULL);
 }
 
 static inline size_t out_len(const struct hv_vsw_pkt *pkts,
@@ -496,7 +475,7 @@ static inline struct hv_vsw_out delivery(const struct hv_vsw *sw,
 
 /* How the per-frame slow path is entered (see frame_slow()). */
 enum slow_mode {
-    SLOW_FULL,  /* from the start: decide() */
+    SLOW_FULL,  /* from the start */
     SLOW_KEYED, /* parsed and keyed by vsw_flow_fast(), not in the cache:
                  * the long path, storing into `e` */
     SLOW_HIT,   /* a hit on an entry with rarer effects (e->rare) */
@@ -507,23 +486,43 @@ enum slow_mode {
  * decision in sw->scratch[i] (for the mirrors), and stage its deliveries
  * on their ports in frame order.
  */
-static __attribute__((noinline)) void
-frame_slow(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
-           unsigned int i, hv_time_t now, struct burst_cache *bc,
-           enum slow_mode mode, struct vsw_flow_key *k, struct hv_vsw_flow *e)
+VSW_INLINE void frame_body(struct hv_vsw *sw, unsigned int in_port,
+                           struct hv_vsw_pkt *pkts, unsigned int i,
+                           hv_time_t now, struct burst_cache *bc,
+                           enum slow_mode mode, struct vsw_flow_key *k,
+                           struct hv_vsw_flow *e)
 {
     struct hv_vsw_scratch *sc = &sw->scratch[i];
     struct hv_vsw_pkt *pkt = &pkts[i];
+    struct vsw_flow_key kf = {{0}}; /* set before use; quiets gcc */
     uint64_t m;
 
     bc->slow++;
+    if (mode == SLOW_FULL) {
+        if (pkt->data == NULL || pkt->len > pkt->cap) {
+            drop(&sw->ports[in_port], HV_VSW_DROP_BAD_LEN);
+            sc->mask = 0;
+            return;
+        }
+        if (bc->in_mirror)
+            (void)hv_vsw_pcap_record(bc->in_mirror, now, pkt->data, pkt->len);
+        k = &kf;
+        e = NULL;
+        if (bc->flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, k)) {
+            struct hv_vsw_flow *slot;
+            e = flow_find(sw, k, now, bc, &slot);
+            mode = e != NULL ? SLOW_HIT : SLOW_KEYED;
+            if (e == NULL)
+                e = slot;
+        }
+    }
+    /* one call site each: decide_miss() is inlined once */
     if (mode == SLOW_HIT) {
         bc->hits++;
         m = flow_replay(sw, &sw->ports[in_port], e, pkt, now, sc, bc);
-    } else if (mode == SLOW_KEYED) {
-        m = decide_miss(sw, in_port, pkt, now, sc, bc, k, e, true);
     } else {
-        m = decide(sw, in_port, pkt, now, sc, bc, bc->flow_on);
+        m = decide_miss(sw, in_port, pkt, now, sc, bc, k, e,
+                        mode == SLOW_KEYED);
     }
     sc->mask = m;
     for (; m; m &= m - 1) {
@@ -535,13 +534,22 @@ frame_slow(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
     }
 }
 
+/* frame_body() out of line, for pass_fast(). */
+static __attribute__((noinline)) void
+frame_slow(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
+           unsigned int i, hv_time_t now, struct burst_cache *bc,
+           enum slow_mode mode, struct vsw_flow_key *k, struct hv_vsw_flow *e)
+{
+    frame_body(sw, in_port, pkts, i, now, bc, mode, k, e);
+}
+
 /*
- * The first pass with every frame through frame_slow(): with the cache
+ * The first pass with every frame through frame_body(): with the cache
  * off, or mirrors to feed (which need sw->scratch of every frame). Takes
  * frames while the output has room (always, when `roomy`). Returns the
- * frames taken.
+ * frames taken. Out of line, with the long path inlined in its loop.
  */
-VSW_INLINE unsigned int
+static __attribute__((noinline)) unsigned int
 pass_general(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
              unsigned int count, hv_time_t now, const struct hv_vsw_burst *b,
              struct burst_cache *bc, bool roomy, uint32_t worst)
@@ -550,7 +558,7 @@ pass_general(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
     for (n = 0; n < count; n++) {
         if (!roomy && b->out_cap - bc->used < worst)
             break;
-        frame_slow(sw, in_port, pkts, n, now, bc, SLOW_FULL, NULL, NULL);
+        frame_body(sw, in_port, pkts, n, now, bc, SLOW_FULL, NULL, NULL);
     }
     return n;
 }
@@ -690,10 +698,7 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
                 : pass_fast(sw, in_port, pkts, count, now, b, &bc, false,
                             worst);
     else
-        n = roomy ? pass_general(sw, in_port, pkts, count, now, b, &bc, true,
-                                 worst)
-                  : pass_general(sw, in_port, pkts, count, now, b, &bc, false,
-                                 worst);
+        n = pass_general(sw, in_port, pkts, count, now, b, &bc, roomy, worst);
     b->consumed = (uint16_t)n;
     struct hv_vsw_port *ip = &sw->ports[in_port];
     ip->stats.in_frames += bc.in_frames;
