@@ -31,7 +31,7 @@ int hv_vsw_init(struct hv_vsw *sw, const struct hv_vsw_config *cfg)
     hv_memset(sw, 0, sizeof(*sw));
     sw->cfg = *cfg;
     vsw_fdb_reset(sw);
-    sw->flow_gen = 1;
+    sw->flow_gen = 2; /* even, see vsw_flow_flush() */
     sw->flow_on = true;
     return HV_OK;
 }

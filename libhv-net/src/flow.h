@@ -266,10 +266,11 @@ VSW_INLINE bool vsw_flow_match(const struct hv_vsw_flow *e,
 /* Every verdict may have changed: start a new generation. */
 static inline void vsw_flow_flush(struct hv_vsw *sw)
 {
-    if (++sw->flow_gen == 0) {
+    sw->flow_gen += 2; /* even: bit 0 of an entry's gen is its `rare` */
+    if (sw->flow_gen == 0) {
         for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
             sw->flow[i].gen = 0;
-        sw->flow_gen = 1;
+        sw->flow_gen = 2;
     }
 }
 
@@ -315,7 +316,6 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
     e->mask = mask;
     e->learned = rec->learned;
     e->edrop = rec->edrop;
-    e->gen = sw->flow_gen;
     e->src_fdb = rec->src_fdb;
     e->dst_fdb = rec->dst_fdb;
     for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
@@ -340,6 +340,7 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
     e->rare = rec->in_drop != VSW_FLOW_NONE || rec->rewrite != VSW_FLOW_NONE ||
               rec->edrop != 0 || rec->src_fdb == HV_VSW_NIL ||
               one == HV_VSW_MAX_PORTS;
+    e->gen = sw->flow_gen | e->rare;
 }
 
 #endif /* HV_NET_FLOW_H */

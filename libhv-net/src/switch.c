@@ -379,7 +379,7 @@ flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
 {
     struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(k)];
     for (unsigned int w = 0; w < 2; w++) {
-        if (e[w].gen == sw->flow_gen && vsw_flow_match(&e[w], k)) {
+        if ((e[w].gen & ~1u) == sw->flow_gen && vsw_flow_match(&e[w], k)) {
             *slot = &e[w];
             if (bc->all_live || (fdb_live(sw, e[w].src_fdb, now) &&
                                  fdb_live(sw, e[w].dst_fdb, now)))
@@ -389,7 +389,7 @@ flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
     }
     /* a free way, else the second (the first is kept: a flow hit twice
      * in a row stays where it is) */
-    *slot = e[0].gen != sw->flow_gen ? &e[0] : &e[1];
+    *slot = (e[0].gen & ~1u) != sw->flow_gen ? &e[0] : &e[1];
     return NULL;
 }
 
@@ -475,10 +475,11 @@ static inline struct hv_vsw_out delivery(const struct hv_vsw *sw,
 
 /* How the per-frame slow path is entered (see frame_slow()). */
 enum slow_mode {
-    SLOW_FULL,  /* from the start */
-    SLOW_KEYED, /* parsed and keyed by vsw_flow_fast(), not in the cache:
-                 * the long path, storing into `e` */
-    SLOW_HIT,   /* a hit on an entry with rarer effects (e->rare) */
+    SLOW_FULL,   /* from the start */
+    SLOW_LOOKUP, /* parsed and keyed by vsw_flow_fast(): look it up */
+    SLOW_KEYED,  /* parsed and keyed by vsw_flow_fast(), not in the cache:
+                  * the long path, storing into `e` */
+    SLOW_HIT,    /* a hit on an entry with rarer effects (e->rare) */
 };
 
 /*
@@ -508,13 +509,15 @@ VSW_INLINE void frame_body(struct hv_vsw *sw, unsigned int in_port,
             (void)hv_vsw_pcap_record(bc->in_mirror, now, pkt->data, pkt->len);
         k = &kf;
         e = NULL;
-        if (bc->flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, k)) {
-            struct hv_vsw_flow *slot;
-            e = flow_find(sw, k, now, bc, &slot);
-            mode = e != NULL ? SLOW_HIT : SLOW_KEYED;
-            if (e == NULL)
-                e = slot;
-        }
+        if (bc->flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, k))
+            mode = SLOW_LOOKUP;
+    }
+    if (mode == SLOW_LOOKUP) {
+        struct hv_vsw_flow *slot;
+        e = flow_find(sw, k, now, bc, &slot);
+        mode = e != NULL ? SLOW_HIT : SLOW_KEYED;
+        if (e == NULL)
+            e = slot;
     }
     /* one call site each: decide_miss() is inlined once */
     if (mode == SLOW_HIT) {
@@ -572,7 +575,7 @@ pass_general(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
 VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
                                   struct hv_vsw_pkt *pkts, unsigned int count,
                                   hv_time_t now, const struct hv_vsw_burst *b,
-                                  struct burst_cache *bc, bool roomy,
+                                  struct burst_cache *bc, bool roomy, bool live,
                                   uint32_t worst)
 {
     uint8_t *base = (uint8_t *)sw;
@@ -589,27 +592,38 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
             frame_slow(sw, in_port, pkts, n, now, bc, SLOW_FULL, NULL, NULL);
             continue;
         }
+        /* a valid plain entry has gen == flow_gen exactly (rare ones
+         * have bit 0 set): anything else is looked up by frame_slow() */
         struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(&k)];
         uint32_t gen = sw->flow_gen;
         if (!(e->gen == gen && vsw_flow_match(e, &k))) {
             if (!(e[1].gen == gen && vsw_flow_match(&e[1], &k))) {
-                /* a free way, else the second (the first is kept: a
-                 * flow hit twice in a row stays where it is) */
+                /* flow_find() for the rest: a rare entry (only those
+                 * ways' keys are compared again), else where to store */
                 kc = k;
-                frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &kc,
-                           e->gen != gen ? e : &e[1]);
+                struct hv_vsw_flow *r =
+                    e->gen == (gen | 1u) && vsw_flow_match(e, &k) ? e
+                    : e[1].gen == (gen | 1u) && vsw_flow_match(&e[1], &k)
+                        ? &e[1]
+                        : NULL;
+                if (r == NULL)
+                    frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &kc,
+                               (e->gen & ~1u) != gen ? e : &e[1]);
+                else if (!live && !(fdb_live(sw, r->src_fdb, now) &&
+                                    fdb_live(sw, r->dst_fdb, now)))
+                    frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &kc,
+                               r);
+                else
+                    frame_slow(sw, in_port, pkts, n, now, bc, SLOW_HIT, NULL,
+                               r);
                 continue;
             }
             e++;
         }
-        if (hv_unlikely(!bc->all_live && !(fdb_live(sw, e->src_fdb, now) &&
-                                           fdb_live(sw, e->dst_fdb, now)))) {
+        if (!live && hv_unlikely(!(fdb_live(sw, e->src_fdb, now) &&
+                                   fdb_live(sw, e->dst_fdb, now)))) {
             kc = k;
             frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &kc, e);
-            continue;
-        }
-        if (hv_unlikely(e->rare)) {
-            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_HIT, NULL, e);
             continue;
         }
         /* the plain hit: flow_replay() and staging, specialised */
@@ -693,10 +707,12 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     }
     unsigned int n;
     if (bc.flow_on && bc.in_mirror == NULL && sw->mirror_mask == 0)
-        n = roomy
-                ? pass_fast(sw, in_port, pkts, count, now, b, &bc, true, worst)
-                : pass_fast(sw, in_port, pkts, count, now, b, &bc, false,
-                            worst);
+        n = roomy && bc.all_live ? pass_fast(sw, in_port, pkts, count, now, b,
+                                             &bc, true, true, worst)
+            : roomy ? pass_fast(sw, in_port, pkts, count, now, b, &bc, true,
+                                false, worst)
+                    : pass_fast(sw, in_port, pkts, count, now, b, &bc, false,
+                                bc.all_live, worst);
     else
         n = pass_general(sw, in_port, pkts, count, now, b, &bc, roomy, worst);
     b->consumed = (uint16_t)n;

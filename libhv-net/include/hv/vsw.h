@@ -208,7 +208,7 @@ struct hv_vsw_flow {
     uint64_t mask;    /* destination ports after VLAN and egress rules */
     uint64_t learned; /* source MAC | VID << 48, when src_fdb is set */
     uint64_t edrop;   /* ports whose egress rules dropped it */
-    uint32_t gen;     /* 0 = empty */
+    uint32_t gen;     /* generation | rare; 0 = empty */
     uint32_t src_fdb; /* learning entry to refresh, HV_VSW_NIL = none */
     uint32_t dst_fdb; /* learning entry the destination came from */
     uint32_t hit[HV_VSW_FLOW_HITS]; /* rule counters, byte offsets in sw */
@@ -248,7 +248,8 @@ struct hv_vsw {
     struct hv_vsw_scratch scratch[HV_VSW_BURST_MAX];
     /* each port's deliveries of the burst, in frame order */
     struct hv_vsw_out stage[HV_VSW_MAX_PORTS][HV_VSW_BURST_MAX];
-    /* verdict cache: entries of generation flow_gen are valid */
+    /* verdict cache: entries of generation flow_gen are valid (it is
+     * even; an entry's gen has bit 0 set when it is rare) */
     struct hv_vsw_flow flow[HV_VSW_FLOW_SLOTS];
     uint32_t flow_gen;
     bool flow_on;
