@@ -62,6 +62,8 @@ static void refresh(struct hv_vsw *sw)
         if (port->cfg.default_action != HV_VSW_ACCEPT)
             port->has_in_rules = port->has_out_rules = true;
     }
+    sw->up_count = (uint32_t)hv_word_weight(sw->up_mask);
+    sw->up_top = sw->up_mask ? (uint32_t)hv_word_fls(sw->up_mask) + 1 : 0;
     vsw_static_rebuild(sw);
     vsw_static_ip_rebuild(sw);
 }

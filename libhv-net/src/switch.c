@@ -683,9 +683,9 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     /* First pass: decide each frame and stage its deliveries per port.
      * The room check is only needed when the array cannot take the
      * worst case of the whole burst. */
-    uint32_t worst = hv_word_weight(sw->up_mask);
+    uint32_t worst = sw->up_count;
     bool roomy = b->out_cap >= count * worst;
-    unsigned int top = sw->up_mask ? hv_word_fls(sw->up_mask) + 1 : 0;
+    unsigned int top = sw->up_top;
     /* Learning-table entries expire in LRU order (times never decrease),
      * and `now` is fixed for the burst: if the oldest is live, all are,
      * and the cache needs no per-hit expiry check. */

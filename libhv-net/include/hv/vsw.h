@@ -231,6 +231,8 @@ struct hv_vsw {
     struct hv_vsw_config cfg;
     struct hv_vsw_port ports[HV_VSW_MAX_PORTS];
     uint64_t up_mask;     /* ports that are up */
+    uint32_t up_count;    /* how many */
+    uint32_t up_top;      /* highest port up + 1, 0 if none */
     uint64_t mirror_mask; /* ports with a mirror */
     /* learning table: entries, hash buckets, LRU list (oldest first) */
     struct hv_vsw_fdb_entry fdb[HV_VSW_FDB_MAX];
