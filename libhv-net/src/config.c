@@ -47,6 +47,7 @@ static int port_get(const struct hv_vsw *sw, unsigned int port)
 
 static void refresh(struct hv_vsw *sw)
 {
+    vsw_flow_fold_all(sw);
     vsw_flow_flush(sw);
     sw->up_mask = 0;
     sw->mirror_mask = 0;
@@ -219,7 +220,7 @@ int hv_vsw_rule_hits(const struct hv_vsw *sw, unsigned int port,
         return rc;
     if (index >= sw->ports[port].rule_count)
         return HV_ENOENT;
-    *hits = sw->ports[port].rule_hits[index];
+    *hits = vsw_flow_rule_hits(sw, port, index);
     return HV_OK;
 }
 

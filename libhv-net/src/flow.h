@@ -263,17 +263,6 @@ VSW_INLINE bool vsw_flow_match(const struct hv_vsw_flow *e,
             (e->key[2] ^ k->k[2]) | (e->key[3] ^ k->k[3])) == 0;
 }
 
-/* Every verdict may have changed: start a new generation. */
-static inline void vsw_flow_flush(struct hv_vsw *sw)
-{
-    sw->flow_gen += 2; /* even: bit 0 of an entry's gen is its `rare` */
-    if (sw->flow_gen == 0) {
-        for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
-            sw->flow[i].gen = 0;
-        sw->flow_gen = 2;
-    }
-}
-
 /*
  * What the long path did, recorded as it goes (switch.c). `ok` drops to
  * false when the decision cannot be replayed from an entry.
@@ -289,7 +278,7 @@ struct vsw_flow_rec {
     uint32_t src_fdb;
     uint32_t dst_fdb;
     uint64_t edrop;
-    uint32_t hit[HV_VSW_FLOW_HITS];
+    uint16_t hit[HV_VSW_FLOW_HITS];
 };
 
 static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec,
@@ -302,15 +291,64 @@ static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec,
         rec->ok = false;
         return;
     }
-    rec->hit[rec->nhits++] =
-        (uint32_t)((const uint8_t *)&sw->ports[port].rule_hits[rule] -
-                   (const uint8_t *)sw);
+    (void)sw;
+    rec->hit[rec->nhits++] = (uint16_t)(port << 4 | rule);
+}
+
+/* The rule counter a hit[] slot names. */
+static inline uint64_t *vsw_flow_counter(struct hv_vsw *sw, uint16_t hit)
+{
+    return &sw->ports[hit >> 4].rule_hits[hit & 15u];
+}
+
+/* Add an entry's pending plain hits to its rule counters. */
+static inline void vsw_flow_fold(struct hv_vsw *sw, struct hv_vsw_flow *e)
+{
+    for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
+        if (e->hit[i] != HV_VSW_NO_HIT)
+            *vsw_flow_counter(sw, e->hit[i]) += e->pending;
+    e->pending = 0;
+}
+
+/* ... of every entry (before the rules or ports they name change). */
+static inline void vsw_flow_fold_all(struct hv_vsw *sw)
+{
+    for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
+        if (sw->flow[i].pending != 0)
+            vsw_flow_fold(sw, &sw->flow[i]);
+}
+
+/* Every verdict may have changed: start a new generation. */
+static inline void vsw_flow_flush(struct hv_vsw *sw)
+{
+    sw->flow_gen += 2; /* even: bit 0 of an entry's gen is its `rare` */
+    if (sw->flow_gen == 0) {
+        vsw_flow_fold_all(sw);
+        for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
+            sw->flow[i].gen = 0;
+        sw->flow_gen = 2;
+    }
+}
+
+/* A rule counter as the API shows it: with the hits still pending. */
+static inline uint64_t vsw_flow_rule_hits(const struct hv_vsw *sw,
+                                          unsigned int port, unsigned int rule)
+{
+    uint64_t n = sw->ports[port].rule_hits[rule];
+    uint16_t h = (uint16_t)(port << 4 | rule);
+    for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
+        for (unsigned int j = 0; j < HV_VSW_FLOW_HITS; j++)
+            if (sw->flow[i].hit[j] == h)
+                n += sw->flow[i].pending;
+    return n;
 }
 
 static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
                                   const struct vsw_flow_key *k,
                                   const struct vsw_flow_rec *rec, uint64_t mask)
 {
+    if (e->pending != 0) /* hits of the flow this entry held */
+        vsw_flow_fold(sw, e);
     for (unsigned int i = 0; i < 4; i++)
         e->key[i] = k->k[i];
     e->mask = mask;
@@ -319,10 +357,7 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
     e->src_fdb = rec->src_fdb;
     e->dst_fdb = rec->dst_fdb;
     for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
-        e->hit[i] = i < rec->nhits
-                        ? rec->hit[i]
-                        : (uint32_t)((const uint8_t *)&sw->flow_sink -
-                                     (const uint8_t *)sw);
+        e->hit[i] = i < rec->nhits ? rec->hit[i] : HV_VSW_NO_HIT;
     e->in_drop = rec->in_drop;
     e->rewrite = rec->rewrite;
     unsigned int one = mask != 0 && (mask & (mask - 1)) == 0

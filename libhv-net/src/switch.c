@@ -360,12 +360,9 @@ VSW_INLINE uint64_t flow_replay(struct hv_vsw *sw, struct hv_vsw_port *ip,
         bc->in_frames++;
         bc->in_bytes += pkt->len;
     }
-    uint8_t *base = (uint8_t *)sw;
-    HV_STATIC_ASSERT(HV_VSW_FLOW_HITS == 4, "one line per slot below");
-    (*(uint64_t *)(base + e->hit[0]))++;
-    (*(uint64_t *)(base + e->hit[1]))++;
-    (*(uint64_t *)(base + e->hit[2]))++;
-    (*(uint64_t *)(base + e->hit[3]))++;
+    for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
+        if (e->hit[i] != HV_VSW_NO_HIT)
+            (*vsw_flow_counter(sw, e->hit[i]))++;
     if (hv_unlikely(e->rare))
         flow_replay_rare(sw, ip, e, pkt->data);
     sc->d = e->out;
@@ -578,7 +575,6 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
                                   struct burst_cache *bc, bool roomy, bool live,
                                   uint32_t worst)
 {
-    uint8_t *base = (uint8_t *)sw;
     uint64_t k3_port = bc->k3_port;
     unsigned int n;
     for (n = 0; n < count; n++) {
@@ -632,11 +628,7 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
             bc->learned = e->learned;
         }
         bc->in_bytes += pkt->len;
-        HV_STATIC_ASSERT(HV_VSW_FLOW_HITS == 4, "one line per slot below");
-        (*(uint64_t *)(base + e->hit[0]))++;
-        (*(uint64_t *)(base + e->hit[1]))++;
-        (*(uint64_t *)(base + e->hit[2]))++;
-        (*(uint64_t *)(base + e->hit[3]))++;
+        e->pending++; /* its rule counters, added up later (flow.h) */
         unsigned int p = e->out.port;
         /* e->out is the descriptor but for its frame number (0) */
         *bc->wp[p]++ = *(const vsw_u64_any *)&e->out | (uint64_t)n

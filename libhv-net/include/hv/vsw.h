@@ -176,6 +176,7 @@ struct hv_vsw_fdb_entry {
 };
 
 #define HV_VSW_NIL          0xffffffffu
+#define HV_VSW_NO_HIT       0xffffu
 #define HV_VSW_RULE_CLASSES 4u /* non-IPv4, IPv4 other, TCP, UDP */
 
 struct hv_vsw_port {
@@ -208,10 +209,12 @@ struct hv_vsw_flow {
     uint64_t mask;    /* destination ports after VLAN and egress rules */
     uint64_t learned; /* source MAC | VID << 48, when src_fdb is set */
     uint64_t edrop;   /* ports whose egress rules dropped it */
+    uint64_t pending; /* plain hits not yet added to the hit[] counters */
     uint32_t gen;     /* generation | rare; 0 = empty */
     uint32_t src_fdb; /* learning entry to refresh, HV_VSW_NIL = none */
     uint32_t dst_fdb; /* learning entry the destination came from */
-    uint32_t hit[HV_VSW_FLOW_HITS]; /* rule counters, byte offsets in sw */
+    /* rule counters: port << 4 | rule, HV_VSW_NO_HIT for none */
+    uint16_t hit[HV_VSW_FLOW_HITS];
     struct hv_vsw_out out; /* the delivery: port = the only one, or MAX */
     uint8_t in_drop;  /* drop reason counted on the ingress port, or 0xff */
     uint8_t rewrite;  /* port whose MAC replaces the destination, or 0xff */
@@ -255,7 +258,6 @@ struct hv_vsw {
     struct hv_vsw_flow flow[HV_VSW_FLOW_SLOTS];
     uint32_t flow_gen;
     bool flow_on;
-    uint64_t flow_sink; /* unused hit[] slots count here */
     uint8_t copy_buf[HV_VSW_FRAME_MAX + HV_VSW_VLAN_HLEN];
     struct hv_vsw_stats stats;
 };

@@ -208,6 +208,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hv_vsw_port_stats(ref, p, &s2);
         if (memcmp(&s1, &s2, sizeof(s1)) != 0)
             abort();
+        for (unsigned int r = 0; r < HV_VSW_RULES_MAX; r++) {
+            uint64_t h1 = 0, h2 = 0;
+            if (hv_vsw_rule_hits(sw, p, r, &h1) !=
+                    hv_vsw_rule_hits(ref, p, r, &h2) ||
+                h1 != h2)
+                abort();
+        }
     }
     if ((tight ? b.consumed > n : b.consumed != n) ||
         b.port_first[HV_VSW_MAX_PORTS] != b.out_count)
