@@ -231,14 +231,15 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
         /* 8 <= ulen <= total - 20 (total >= 28) */
         if (ulen - 8 > total - 28)
             return false;
-        k3 = k3_port | (uint64_t)HV_VSW_IPPROTO_UDP << 32;
+        k3 = k3_port;
     } else if (p[9] == HV_VSW_IPPROTO_TCP) {
         if (total < 40) /* before reading the data offset at l4[12] */
             return false;
         size_t doff = (size_t)(l4[12] >> 4) * 4;
         if (doff < 20 || doff > total - 20)
             return false;
-        k3 = k3_port | (uint64_t)HV_VSW_IPPROTO_TCP << 32;
+        k3 = k3_port ^ (uint64_t)(HV_VSW_IPPROTO_UDP ^ HV_VSW_IPPROTO_TCP)
+                           << 32;
     } else {
         return false;
     }
@@ -249,11 +250,12 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
     return true;
 }
 
-/* The part of k[3] vsw_flow_fast() takes from its caller. */
+/* The part of k[3] vsw_flow_fast() takes from its caller: k[3] of a UDP
+ * frame from in_port but for the ports (per-burst constant). */
 static inline uint64_t vsw_flow_k3_port(unsigned int in_port)
 {
-    return (uint64_t)in_port << 40 | 1ull << 46 |
-           (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
+    return (uint64_t)HV_VSW_IPPROTO_UDP << 32 | (uint64_t)in_port << 40 |
+           1ull << 46 | (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
 }
 
 VSW_INLINE bool vsw_flow_match(const struct hv_vsw_flow *e,

@@ -576,6 +576,8 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
                                   uint32_t worst)
 {
     uint64_t k3_port = bc->k3_port;
+    uint64_t learned = bc->learned; /* bc->learned, kept in a register */
+    uint64_t in_bytes = 0;
     unsigned int n;
     for (n = 0; n < count; n++) {
         if (!roomy && b->out_cap - bc->used < worst)
@@ -583,11 +585,11 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
         struct hv_vsw_pkt *pkt = &pkts[n];
         struct vsw_flow_key k, kc; /* kc: k's copy for frame_slow(), so
                                     * that k can stay in registers */
+        enum slow_mode mode = SLOW_FULL;
+        struct hv_vsw_flow *se = NULL;
         if (hv_unlikely(pkt->data == NULL || pkt->len > pkt->cap ||
-                        !vsw_flow_fast(pkt->data, pkt->len, k3_port, &k))) {
-            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_FULL, NULL, NULL);
-            continue;
-        }
+                        !vsw_flow_fast(pkt->data, pkt->len, k3_port, &k)))
+            goto slow;
         /* a valid plain entry has gen == flow_gen exactly (rare ones
          * have bit 0 set): anything else is looked up by frame_slow() */
         struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(&k)];
@@ -597,37 +599,36 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
                 /* flow_find() for the rest: a rare entry (only those
                  * ways' keys are compared again), else where to store */
                 kc = k;
-                struct hv_vsw_flow *r =
-                    e->gen == (gen | 1u) && vsw_flow_match(e, &k) ? e
-                    : e[1].gen == (gen | 1u) && vsw_flow_match(&e[1], &k)
-                        ? &e[1]
-                        : NULL;
-                if (r == NULL)
-                    frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &kc,
-                               (e->gen & ~1u) != gen ? e : &e[1]);
-                else if (!live && !(fdb_live(sw, r->src_fdb, now) &&
-                                    fdb_live(sw, r->dst_fdb, now)))
-                    frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &kc,
-                               r);
-                else
-                    frame_slow(sw, in_port, pkts, n, now, bc, SLOW_HIT, NULL,
-                               r);
-                continue;
+                se = e->gen == (gen | 1u) && vsw_flow_match(e, &k) ? e
+                     : e[1].gen == (gen | 1u) && vsw_flow_match(&e[1], &k)
+                         ? &e[1]
+                         : NULL;
+                if (se == NULL) {
+                    mode = SLOW_KEYED;
+                    se = (e->gen & ~1u) != gen ? e : &e[1];
+                } else if (!live && !(fdb_live(sw, se->src_fdb, now) &&
+                                      fdb_live(sw, se->dst_fdb, now))) {
+                    mode = SLOW_KEYED;
+                } else {
+                    mode = SLOW_HIT;
+                }
+                goto slow;
             }
             e++;
         }
         if (!live && hv_unlikely(!(fdb_live(sw, e->src_fdb, now) &&
                                    fdb_live(sw, e->dst_fdb, now)))) {
             kc = k;
-            frame_slow(sw, in_port, pkts, n, now, bc, SLOW_KEYED, &kc, e);
-            continue;
+            mode = SLOW_KEYED;
+            se = e;
+            goto slow;
         }
         /* the plain hit: flow_replay() and staging, specialised */
-        if (e->learned != bc->learned) {
+        if (e->learned != learned) {
             vsw_fdb_refresh(sw, e->src_fdb, now);
-            bc->learned = e->learned;
+            learned = e->learned;
         }
-        bc->in_bytes += pkt->len;
+        in_bytes += pkt->len;
         e->pending++; /* its rule counters, added up later (flow.h) */
         unsigned int p = e->out.port;
         /* e->out is the descriptor but for its frame number (0) */
@@ -636,7 +637,14 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
         bc->bytes[p] += (uint64_t)pkt->len + (uint64_t)e->out_delta;
         if (!roomy)
             bc->used++;
+        continue;
+    slow: /* the one call site of frame_slow() */
+        bc->learned = learned;
+        frame_slow(sw, in_port, pkts, n, now, bc, mode, &kc, se);
+        learned = bc->learned;
     }
+    bc->learned = learned;
+    bc->in_bytes += in_bytes;
     /* frames not through frame_slow() were plain hits */
     bc->hits += n - bc->slow;
     bc->in_frames += n - bc->slow;
