@@ -64,7 +64,8 @@ static inline uint16_t ipv4_hdr_sum(const uint8_t *p, size_t ihl)
 typedef uint64_t vsw_parse_u64 __attribute__((aligned(1), may_alias));
 typedef uint32_t vsw_parse_u32 __attribute__((aligned(1), may_alias));
 
-static inline bool ipv4_hdr_ok(const uint8_t *p, size_t ihl)
+static inline __attribute__((always_inline)) bool ipv4_hdr_ok(const uint8_t *p,
+                                                              size_t ihl)
 {
     if (ihl != 20)
         return ipv4_hdr_sum(p, ihl) == 0xffffu;

@@ -406,7 +406,9 @@ VSW_INLINE uint64_t decide_miss(struct hv_vsw *sw, unsigned int in_port,
     enum hv_vsw_drop why;
     uint8_t *f = pkt->data;
 
-    if (vsw_parse(f, pkt->len, &h, &why) < 0) {
+    if (keyed) /* vsw_flow_fast() validated it */
+        vsw_flow_hdr(f, pkt->len, &h);
+    else if (vsw_parse(f, pkt->len, &h, &why) < 0) {
         drop(ip, why);
         return 0;
     }

@@ -123,6 +123,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vsw_flow_key(&gk, 3, data, &g);
         if (memcmp(&fk, &gk, sizeof(fk)) != 0)
             abort();
+        struct hv_vsw_hdr fh;
+        vsw_flow_hdr(data, size, &fh);
+        if (memcmp(&fh, &g, sizeof(g)) != 0)
+            abort();
     }
 
     /* the parser alone, on the whole input; a frame of the one-pass

@@ -451,6 +451,10 @@ static void test_fast_key(void **state)
             assert_true(h.has_ports);
             vsw_flow_key(&gk, port, heap, &h);
             assert_memory_equal(&fk, &gk, sizeof(fk));
+            /* and the header the miss path reads without parsing */
+            struct hv_vsw_hdr fh;
+            vsw_flow_hdr(heap, len, &fh);
+            assert_memory_equal(&fh, &h, sizeof(h));
         } else {
             slow++;
             /* and it takes every frame of its shape the parser accepts:
