@@ -368,10 +368,14 @@ static inline uint64_t vsw_flow_rule_hits(const struct hv_vsw *sw,
 {
     uint64_t n = sw->ports[port].rule_hits[rule];
     uint16_t h = (uint16_t)(port << 4 | rule);
-    for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
+    for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++) {
+        const struct hv_vsw_flow *e = &sw->flow[i];
+        if (e->pending == 0)
+            continue;
         for (unsigned int j = 0; j < HV_VSW_FLOW_HITS; j++)
-            if (sw->flow[i].hit[j] == h)
-                n += sw->flow[i].pending;
+            if (e->hit[j] == h)
+                n += e->pending;
+    }
     return n;
 }
 
