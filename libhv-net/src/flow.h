@@ -25,10 +25,23 @@
  * timestamp store and the LRU move), the learning entry the destination
  * was found in (checked for expiry on each hit), and the port whose MAC
  * replaces the destination MAC (the gateway rewrite), and the finished
- * delivery descriptor when there is one destination.
+ * delivery descriptor when there is one destination. An entry with just
+ * one delivery, a learning refresh and rule counters is "plain"; any
+ * other effect makes it "rare" (bit 0 of its generation, so one
+ * comparison finds a plain hit), replayed out of line.
+ *
+ * A plain hit does not bump its rule counters: it adds one to the
+ * entry's `pending` count, and the pending hits are added to the rule
+ * counters (vsw_flow_fold) when the entry is reused for another flow,
+ * before any rule or port change (config.c, which folds every entry), and
+ * before the generation wraps; hv_vsw_rule_hits() adds the pending hits
+ * of every entry that names the counter. Generation changes that leave
+ * the rules alone (learning, VLANs, mirrors) leave pending hits where they
+ * are: the counters they name stay the same.
  *
  * Exact invalidation is by generation: the switch has one 32-bit
- * generation, an entry is valid only while its `gen` equals it, and
+ * generation (even), an entry is valid only while its `gen` is it (plus
+ * the rare bit), and
  * everything that can change any verdict bumps it: every configuration
  * call (ports up or down, addresses, VLANs, rules, mirrors, the cache
  * switch itself) and every learning-table change other than a refresh of
@@ -45,9 +58,8 @@
  * frames to the DHCP server port (the responders rewrite them), frames
  * priority-tagged on a trunk (their tag is rewritten), frames the parser
  * refuses or with a group/zero source, and decisions with more rule
- * counters than an entry holds (HV_VSW_FLOW_HITS; all of an entry's
- * slots are bumped on a hit, unused ones on a sink, so the replay has no
- * loop). Such frames never get an entry, so they can never hit one.
+ * counters than an entry holds (HV_VSW_FLOW_HITS). Such frames never
+ * get an entry, so they can never hit one.
  *
  * The cache has HV_VSW_FLOW_SLOTS entries in sets of two; a flow not
  * found takes a free way of its set, else the second (the first stays).

@@ -2,27 +2,42 @@
  * The data path: one burst of frames from one port in, deliveries grouped
  * per destination port out.
  *
- * hv_vsw_input() runs in two passes. The first walks the frames in order
- * and decides each one. A frame of the common shape (IPv4 TCP/UDP) is
- * parsed and keyed in one go and looked up in the verdict cache (flow.h);
- * on a hit its recorded effects are replayed. Otherwise the long path
- * runs: the general parser (parse.h), ingress VLAN, anti-spoofing, storm
+ * hv_vsw_input() walks the frames in order and decides each one. A frame
+ * of the common shape (IPv4 TCP/UDP) is parsed and keyed in one go and
+ * looked up in the verdict cache (flow.h); on a hit its recorded effects
+ * are replayed. Otherwise the long path runs: the general parser
+ * (parse.h; for a frame the one-pass parser took, its header is read
+ * without a second validation), ingress VLAN, anti-spoofing, storm
  * limit, ingress rules, learning, the switch's own responders (ARP,
  * DHCP), then the destination set as a 64-bit port mask, then egress VLAN
  * membership and egress rules per destination; what it did is recorded
- * in a cache entry when the frame is cacheable. The decision is kept in
- * sw->scratch (one slot per frame, no allocation), and the first pass
- * also counts deliveries per port. The second pass turns the masks into
- * descriptors with a counting sort by port, which keeps arrival order
- * within each port (a stable sort: TCP never sees the switch reorder its
- * segments), and updates the egress counters and mirrors.
+ * in a cache entry when the frame is cacheable.
+ *
+ * Each delivery is staged as soon as its frame is decided, as a finished
+ * descriptor appended to its port's row of sw->stage (a port receives at
+ * most one delivery per frame, so a row of HV_VSW_BURST_MAX never fills).
+ * Appending in frame order keeps arrival order within each port (TCP
+ * never sees the switch reorder its segments). After the last frame the
+ * rows are copied one after the other into the caller's array, which
+ * gives the grouping by port, and the egress counters are added per port;
+ * mirrors, when there are any, are fed last, in frame order, from
+ * sw->scratch (each frame's destination mask, VLAN and tag).
+ *
+ * Two first passes: pass_fast() when the cache is on and no mirror is set
+ * (the usual case), which replays a plain hit (one destination, a
+ * learning refresh, rule counters) inline and sends every other frame to
+ * frame_slow(); pass_general() otherwise, every frame through the same
+ * code as frame_slow(), inlined. Both give the same results (net-flow and
+ * fuzz-net-frame run both against a switch without the cache).
  *
  * Per-frame work is kept to what the frame itself needs: the parsers,
- * the cache lookup, anti-spoofing and the rule walk are inlined here, MAC
+ * the cache lookup, anti-spoofing and the rule walk are inlined, MAC
  * addresses compare as integers, counters of the ingress port are summed
- * per burst, and learning is skipped when the previous frame of the
+ * per burst, a plain hit's rule counters are one pending count in its
+ * entry (flow.h), and learning is skipped when the previous frame of the
  * burst learned the same (source MAC, VLAN): from the same port at the
- * same time, that entry is already exact and the newest.
+ * same time, that entry is already exact and the newest (a hit skips its
+ * refresh for the same reason).
  *
  * Destination rules, in order:
  *   1. a REDIRECT rule sends the frame to its port only;
@@ -746,11 +761,15 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
         sw->ports[p].stats.out_bytes += bc.bytes[p];
     }
     unsigned int q = top;
-    for (; q + 4 <= HV_VSW_MAX_PORTS + 1; q += 4) {
+    for (; q + 8 <= HV_VSW_MAX_PORTS + 1; q += 8) {
         b->port_first[q] = at;
         b->port_first[q + 1] = at;
         b->port_first[q + 2] = at;
         b->port_first[q + 3] = at;
+        b->port_first[q + 4] = at;
+        b->port_first[q + 5] = at;
+        b->port_first[q + 6] = at;
+        b->port_first[q + 7] = at;
     }
     for (; q <= HV_VSW_MAX_PORTS; q++)
         b->port_first[q] = at;

@@ -17,7 +17,7 @@
  * never allocates. Replies the switch makes itself (ARP, DHCP) are written
  * over the request in its own buffer and delivered back to the port.
  *
- * Memory: struct hv_vsw is caller-owned (about 320 KiB; allocate it
+ * Memory: struct hv_vsw is caller-owned (about 440 KiB; allocate it
  * statically or on the heap, not on a small stack). No global state.
  * Thread-safety: none inside; callers serialise all calls on one switch
  * (one switch per CPU, or a lock around it).
@@ -321,7 +321,9 @@ int hv_vsw_rule_add(struct hv_vsw *sw, unsigned int port,
 int hv_vsw_rule_clear(struct hv_vsw *sw, unsigned int port);
 
 /*
- * Read the hit counter of rule `index` on `port`.
+ * Read the hit counter of rule `index` on `port` (exact: it includes the
+ * hits the verdict cache has not yet added to it, found by a walk over
+ * the HV_VSW_FLOW_SLOTS cache entries).
  * @return HV_OK; HV_EINVAL for a bad port; HV_ENOENT if the port is not
  *         up or has no such rule.
  */
