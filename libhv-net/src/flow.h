@@ -163,14 +163,16 @@ static inline bool vsw_flow_cacheable(const uint8_t *f,
              h->dport == HV_VSW_BOOTPS_PORT);
 }
 
-/* First entry of the key's set of two (2-way set associative): the top
- * bits of a multiplicative hash, which depend on every bit of x. */
-VSW_INLINE uint32_t vsw_flow_set(const struct vsw_flow_key *k)
+/* First entry of the key's set of two (2-way set associative): the set
+ * is the top bits of a multiplicative hash, which depend on every bit of
+ * x. */
+VSW_INLINE struct hv_vsw_flow *vsw_flow_set(struct hv_vsw *sw,
+                                            const struct vsw_flow_key *k)
 {
-    HV_STATIC_ASSERT(HV_VSW_FLOW_SLOTS == 256, "the shift below");
+    HV_STATIC_ASSERT(HV_VSW_FLOW_SLOTS == 1024, "512 sets: the shift below");
     uint64_t x = k->k[0] ^ k->k[1] ^ k->k[2] ^ k->k[3];
     x *= 0x9e3779b97f4a7c15ull;
-    return (uint32_t)(x >> 56) & (HV_VSW_FLOW_SLOTS - 2);
+    return &sw->flow[2 * (uint32_t)(x >> 55)];
 }
 
 /*
@@ -203,7 +205,7 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
     uint64_t k1;
     if (len < HV_VSW_ETH_HLEN + 28)
         return false;
-    if ((vsw_ld32(f + 12) & VSW_V4_MASK) == VSW_V4) { /* 08 00 45 */
+    if (hv_likely((vsw_ld32(f + 12) & VSW_V4_MASK) == VSW_V4)) { /* 08 00 45 */
         /* 42 <= len <= FRAME_MAX - 4 as one unsigned comparison */
         rem28 = len - (HV_VSW_ETH_HLEN + 28);
         if (rem28 > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN - HV_VSW_ETH_HLEN - 28)

@@ -389,7 +389,7 @@ VSW_INLINE struct hv_vsw_flow *
 flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
           const struct burst_cache *bc, struct hv_vsw_flow **slot)
 {
-    struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(k)];
+    struct hv_vsw_flow *e = vsw_flow_set(sw, k);
     for (unsigned int w = 0; w < 2; w++) {
         if ((e[w].gen & ~1u) == sw->flow_gen && vsw_flow_match(&e[w], k)) {
             *slot = &e[w];
@@ -609,7 +609,7 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
             goto slow;
         /* a valid plain entry has gen == flow_gen exactly (rare ones
          * have bit 0 set): anything else is looked up by frame_slow() */
-        struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(&k)];
+        struct hv_vsw_flow *e = vsw_flow_set(sw, &k);
         uint32_t gen = sw->flow_gen;
         if (!(e->gen == gen && vsw_flow_match(e, &k))) {
             if (!(e[1].gen == gen && vsw_flow_match(&e[1], &k))) {

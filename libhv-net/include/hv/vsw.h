@@ -17,7 +17,7 @@
  * never allocates. Replies the switch makes itself (ARP, DHCP) are written
  * over the request in its own buffer and delivered back to the port.
  *
- * Memory: struct hv_vsw is caller-owned (about 440 KiB; allocate it
+ * Memory: struct hv_vsw is caller-owned (about 510 KiB; allocate it
  * statically or on the heap, not on a small stack). No global state.
  * Thread-safety: none inside; callers serialise all calls on one switch
  * (one switch per CPU, or a lock around it).
@@ -42,7 +42,7 @@ HV_EXTERN_C_BEGIN
 #define HV_VSW_BURST_MAX     256u  /* frames per hv_vsw_input() call */
 #define HV_VSW_STATIC_SLOTS  128u  /* hash slots for configured guest MACs */
 #define HV_VSW_IP_SLOTS      512u  /* hash slots for configured guest IPv4s */
-#define HV_VSW_FLOW_SLOTS    256u  /* verdict cache entries, 2-way sets */
+#define HV_VSW_FLOW_SLOTS    1024u /* verdict cache entries, 2-way sets */
 #define HV_VSW_FLOW_HITS     4u    /* rule counters one cached verdict bumps */
 
 enum hv_vsw_port_kind {
