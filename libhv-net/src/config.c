@@ -31,7 +31,7 @@ int hv_vsw_init(struct hv_vsw *sw, const struct hv_vsw_config *cfg)
     hv_memset(sw, 0, sizeof(*sw));
     sw->cfg = *cfg;
     vsw_fdb_reset(sw);
-    sw->flow_gen = 1;
+    sw->flow_gen = 2; /* even, see vsw_flow_flush() */
     sw->flow_on = true;
     return HV_OK;
 }
@@ -47,6 +47,7 @@ static int port_get(const struct hv_vsw *sw, unsigned int port)
 
 static void refresh(struct hv_vsw *sw)
 {
+    vsw_flow_fold_all(sw);
     vsw_flow_flush(sw);
     sw->up_mask = 0;
     sw->mirror_mask = 0;
@@ -62,6 +63,8 @@ static void refresh(struct hv_vsw *sw)
         if (port->cfg.default_action != HV_VSW_ACCEPT)
             port->has_in_rules = port->has_out_rules = true;
     }
+    sw->up_count = (uint32_t)hv_word_weight(sw->up_mask);
+    sw->up_top = sw->up_mask ? (uint32_t)hv_word_fls(sw->up_mask) + 1 : 0;
     vsw_static_rebuild(sw);
     vsw_static_ip_rebuild(sw);
 }
@@ -217,7 +220,7 @@ int hv_vsw_rule_hits(const struct hv_vsw *sw, unsigned int port,
         return rc;
     if (index >= sw->ports[port].rule_count)
         return HV_ENOENT;
-    *hits = sw->ports[port].rule_hits[index];
+    *hits = vsw_flow_rule_hits(sw, port, index);
     return HV_OK;
 }
 

@@ -25,10 +25,23 @@
  * timestamp store and the LRU move), the learning entry the destination
  * was found in (checked for expiry on each hit), and the port whose MAC
  * replaces the destination MAC (the gateway rewrite), and the finished
- * delivery descriptor when there is one destination.
+ * delivery descriptor when there is one destination. An entry with just
+ * one delivery, a learning refresh and rule counters is "plain"; any
+ * other effect makes it "rare" (bit 0 of its generation, so one
+ * comparison finds a plain hit), replayed out of line.
+ *
+ * A plain hit does not bump its rule counters: it adds one to the
+ * entry's `pending` count, and the pending hits are added to the rule
+ * counters (vsw_flow_fold) when the entry is reused for another flow,
+ * before any rule or port change (config.c, which folds every entry), and
+ * before the generation wraps; hv_vsw_rule_hits() adds the pending hits
+ * of every entry that names the counter. Generation changes that leave
+ * the rules alone (learning, VLANs, mirrors) leave pending hits where they
+ * are: the counters they name stay the same.
  *
  * Exact invalidation is by generation: the switch has one 32-bit
- * generation, an entry is valid only while its `gen` equals it, and
+ * generation (even), an entry is valid only while its `gen` is it (plus
+ * the rare bit), and
  * everything that can change any verdict bumps it: every configuration
  * call (ports up or down, addresses, VLANs, rules, mirrors, the cache
  * switch itself) and every learning-table change other than a refresh of
@@ -45,9 +58,8 @@
  * frames to the DHCP server port (the responders rewrite them), frames
  * priority-tagged on a trunk (their tag is rewritten), frames the parser
  * refuses or with a group/zero source, and decisions with more rule
- * counters than an entry holds (HV_VSW_FLOW_HITS; all of an entry's
- * slots are bumped on a hit, unused ones on a sink, so the replay has no
- * loop). Such frames never get an entry, so they can never hit one.
+ * counters than an entry holds (HV_VSW_FLOW_HITS). Such frames never
+ * get an entry, so they can never hit one.
  *
  * The cache has HV_VSW_FLOW_SLOTS entries in sets of two; a flow not
  * found takes a free way of its set, else the second (the first stays).
@@ -80,21 +92,26 @@ static inline uint32_t vsw_ld32(const uint8_t *p)
     return *(const vsw_u32_any *)p;
 }
 
-/* The first 6 of 8 bytes loaded in native order: vsw_ld64() & this. */
 /* Byte-order constants for native loads: the mask keeping the first 6
  * of 8 bytes, the shift of the 16 bits it clears (where k[1] holds the
  * VID), the IPv4 fragment offset bits of the flags/offset field, the
- * shift of the first 16-bit field of an 8-byte word. */
+ * shift of the first 16-bit field of an 8-byte word, and the first
+ * three bytes of a 32-bit load being 08 00 45 (IPv4 type, version 4 and
+ * a 20-byte header) as a mask and value. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define VSW_LD48_MASK     0xffffffffffff0000ull
 #define VSW_LD48_FREE     0
 #define VSW_FRAG_MASK     0x1fffu
 #define VSW_FIRST16_SHIFT 48
+#define VSW_V4_MASK       0xffffff00u
+#define VSW_V4            0x08004500u
 #else
 #define VSW_LD48_MASK     0x0000ffffffffffffull
 #define VSW_LD48_FREE     48
 #define VSW_FRAG_MASK     0xff1fu
 #define VSW_FIRST16_SHIFT 0
+#define VSW_V4_MASK       0x00ffffffu
+#define VSW_V4            0x00450008u
 #endif
 
 typedef uint16_t vsw_u16_any __attribute__((aligned(1), may_alias));
@@ -146,18 +163,16 @@ static inline bool vsw_flow_cacheable(const uint8_t *f,
              h->dport == HV_VSW_BOOTPS_PORT);
 }
 
-static inline uint64_t vsw_rotl(uint64_t x, unsigned int r)
+/* First entry of the key's set of two (2-way set associative): the set
+ * is the top bits of a multiplicative hash, which depend on every bit of
+ * x. */
+VSW_INLINE struct hv_vsw_flow *vsw_flow_set(struct hv_vsw *sw,
+                                            const struct vsw_flow_key *k)
 {
-    return x << r | x >> (64 - r);
-}
-
-/* First entry of the key's set of two (2-way set associative). */
-VSW_INLINE uint32_t vsw_flow_set(const struct vsw_flow_key *k)
-{
-    uint64_t x =
-        k->k[0] ^ vsw_rotl(k->k[1], 21) ^ k->k[2] ^ vsw_rotl(k->k[3], 43);
+    HV_STATIC_ASSERT(HV_VSW_FLOW_SLOTS == 1024, "512 sets: the shift below");
+    uint64_t x = k->k[0] ^ k->k[1] ^ k->k[2] ^ k->k[3];
     x *= 0x9e3779b97f4a7c15ull;
-    return (uint32_t)(x >> 48) & (HV_VSW_FLOW_SLOTS - 2);
+    return &sw->flow[2 * (uint32_t)(x >> 55)];
 }
 
 /*
@@ -184,26 +199,36 @@ VSW_INLINE uint32_t vsw_flow_set(const struct vsw_flow_key *k)
 VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
                               struct vsw_flow_key *k)
 {
+    /* rem28: bytes after the first 28 of the IPv4 header (rem - 28) */
+    const uint8_t *p;
+    size_t rem28;
+    uint64_t k1;
     if (len < HV_VSW_ETH_HLEN + 28)
         return false;
-    uint16_t type = net_get16(f + 12);
-    const uint8_t *p = f + HV_VSW_ETH_HLEN;
-    uint64_t vid = 0;
-    if (type == HV_VSW_ETHERTYPE_VLAN) {
-        vid = net_get16(f + 14) & 0x0fffu;
-        if (len > HV_VSW_FRAME_MAX || vid == 0 || vid > HV_VSW_VID_MAX)
+    if (hv_likely((vsw_ld32(f + 12) & VSW_V4_MASK) == VSW_V4)) { /* 08 00 45 */
+        /* 42 <= len <= FRAME_MAX - 4 as one unsigned comparison */
+        rem28 = len - (HV_VSW_ETH_HLEN + 28);
+        if (rem28 > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN - HV_VSW_ETH_HLEN - 28)
             return false;
-        type = net_get16(f + 16);
-        p += HV_VSW_VLAN_HLEN;
-    } else if (len > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN) {
-        return false;
+        p = f + HV_VSW_ETH_HLEN;
+        k1 = vsw_ld64(f + 8) & VSW_LD48_MASK;
+    } else {
+        if (net_get16(f + 12) != HV_VSW_ETHERTYPE_VLAN ||
+            (vsw_ld32(f + 16) & VSW_V4_MASK) != VSW_V4)
+            return false;
+        uint64_t vid = net_get16(f + 14) & 0x0fffu;
+        rem28 = len - (HV_VSW_ETH_HLEN + HV_VSW_VLAN_HLEN + 28);
+        /* 46 <= len <= FRAME_MAX, then 1 <= vid <= VID_MAX */
+        if (rem28 >
+                HV_VSW_FRAME_MAX - HV_VSW_ETH_HLEN - HV_VSW_VLAN_HLEN - 28 ||
+            vid - 1 >= HV_VSW_VID_MAX)
+            return false;
+        p = f + HV_VSW_ETH_HLEN + HV_VSW_VLAN_HLEN;
+        k1 = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
     }
-    size_t rem = len - (size_t)(p - f);
-    if (type != HV_VSW_ETHERTYPE_IP || p[0] != 0x45 || rem < 28)
-        return false;
     size_t total = net_get16(p + 2);
-    /* 28 <= total <= rem as one unsigned comparison (rem >= 28) */
-    if (total - 28 > rem - 28 ||
+    /* 28 <= total <= rem as one unsigned comparison */
+    if (total - 28 > rem28 ||
         (*(const vsw_u16_any *)(p + 6) & VSW_FRAG_MASK) != 0)
         return false;
     uint64_t a = vsw_ld64(p), b = vsw_ld64(p + 8);
@@ -213,34 +238,68 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
     c += c < s;
     if (c % 0xffffu != 0)
         return false;
-    unsigned int proto = p[9];
     const uint8_t *l4 = p + 20;
-    size_t l4_rem = total - 20;
-    if (proto == HV_VSW_IPPROTO_UDP) {
+    uint64_t k3;
+    if (p[9] == HV_VSW_IPPROTO_UDP) {
         size_t ulen = net_get16(l4 + 4);
-        if (ulen - 8 > l4_rem - 8) /* 8 <= ulen <= l4_rem (>= 8) */
+        /* 8 <= ulen <= total - 20 (total >= 28) */
+        if (ulen - 8 > total - 28)
             return false;
-    } else if (proto == HV_VSW_IPPROTO_TCP) {
-        if (l4_rem < 20) /* before reading the data offset at l4[12] */
+        k3 = k3_port;
+    } else if (p[9] == HV_VSW_IPPROTO_TCP) {
+        if (total < 40) /* before reading the data offset at l4[12] */
             return false;
         size_t doff = (size_t)(l4[12] >> 4) * 4;
-        if (doff < 20 || doff > l4_rem)
+        if (doff < 20 || doff > total - 20)
             return false;
+        k3 = k3_port ^ (uint64_t)(HV_VSW_IPPROTO_UDP ^ HV_VSW_IPPROTO_TCP)
+                           << 32;
     } else {
         return false;
     }
     k->k[0] = vsw_ld64(f);
-    k->k[1] = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
+    k->k[1] = k1;
     k->k[2] = vsw_ld64(p + 12);
-    k->k[3] = vsw_ld32(l4) | (uint64_t)proto << 32 | k3_port;
+    k->k[3] = vsw_ld32(l4) | k3;
     return true;
 }
 
-/* The part of k[3] vsw_flow_fast() takes from its caller. */
+/*
+ * The header vsw_parse() gives a frame vsw_flow_fast() took, read
+ * without validating it again (the tests check both agree field by
+ * field): the long path of a cache miss starts from it.
+ */
+static inline void vsw_flow_hdr(const uint8_t *f, size_t len,
+                                struct hv_vsw_hdr *h)
+{
+    *h = (struct hv_vsw_hdr){0};
+    unsigned int l3 = HV_VSW_ETH_HLEN;
+    if (net_get16(f + 12) == HV_VSW_ETHERTYPE_VLAN) {
+        h->tagged = 1;
+        h->vid = net_get16(f + 14) & 0x0fffu;
+        l3 += HV_VSW_VLAN_HLEN;
+    }
+    const uint8_t *p = f + l3;
+    h->len = (uint16_t)len;
+    h->l3 = (uint16_t)l3;
+    h->l4 = (uint16_t)(l3 + 20);
+    h->ethertype = HV_VSW_ETHERTYPE_IP;
+    h->l3_kind = HV_VSW_L3_IPV4;
+    h->ip_proto = p[9];
+    h->has_ports = 1;
+    h->ip_len = net_get16(p + 2);
+    h->src_ip = net_get32(p + 12);
+    h->dst_ip = net_get32(p + 16);
+    h->sport = net_get16(p + 20);
+    h->dport = net_get16(p + 22);
+}
+
+/* The part of k[3] vsw_flow_fast() takes from its caller: k[3] of a UDP
+ * frame from in_port but for the ports (per-burst constant). */
 static inline uint64_t vsw_flow_k3_port(unsigned int in_port)
 {
-    return (uint64_t)in_port << 40 | 1ull << 46 |
-           (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
+    return (uint64_t)HV_VSW_IPPROTO_UDP << 32 | (uint64_t)in_port << 40 |
+           1ull << 46 | (uint64_t)HV_VSW_ETHERTYPE_IP << 48;
 }
 
 VSW_INLINE bool vsw_flow_match(const struct hv_vsw_flow *e,
@@ -248,16 +307,6 @@ VSW_INLINE bool vsw_flow_match(const struct hv_vsw_flow *e,
 {
     return ((e->key[0] ^ k->k[0]) | (e->key[1] ^ k->k[1]) |
             (e->key[2] ^ k->k[2]) | (e->key[3] ^ k->k[3])) == 0;
-}
-
-/* Every verdict may have changed: start a new generation. */
-static inline void vsw_flow_flush(struct hv_vsw *sw)
-{
-    if (++sw->flow_gen == 0) {
-        for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
-            sw->flow[i].gen = 0;
-        sw->flow_gen = 1;
-    }
 }
 
 /*
@@ -275,7 +324,7 @@ struct vsw_flow_rec {
     uint32_t src_fdb;
     uint32_t dst_fdb;
     uint64_t edrop;
-    uint32_t hit[HV_VSW_FLOW_HITS];
+    uint16_t hit[HV_VSW_FLOW_HITS];
 };
 
 static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec,
@@ -288,42 +337,95 @@ static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec,
         rec->ok = false;
         return;
     }
-    rec->hit[rec->nhits++] =
-        (uint32_t)((const uint8_t *)&sw->ports[port].rule_hits[rule] -
-                   (const uint8_t *)sw);
+    (void)sw;
+    rec->hit[rec->nhits++] = (uint16_t)(port << 4 | rule);
+}
+
+/* The rule counter a hit[] slot names. */
+static inline uint64_t *vsw_flow_counter(struct hv_vsw *sw, uint16_t hit)
+{
+    return &sw->ports[hit >> 4].rule_hits[hit & 15u];
+}
+
+/* Add an entry's pending plain hits to its rule counters. */
+static inline void vsw_flow_fold(struct hv_vsw *sw, struct hv_vsw_flow *e)
+{
+    for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
+        if (e->hit[i] != HV_VSW_NO_HIT)
+            *vsw_flow_counter(sw, e->hit[i]) += e->pending;
+    e->pending = 0;
+}
+
+/* ... of every entry (before the rules or ports they name change). */
+static inline void vsw_flow_fold_all(struct hv_vsw *sw)
+{
+    for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
+        if (sw->flow[i].pending != 0)
+            vsw_flow_fold(sw, &sw->flow[i]);
+}
+
+/* Every verdict may have changed: start a new generation. */
+static inline void vsw_flow_flush(struct hv_vsw *sw)
+{
+    sw->flow_gen += 2; /* even: bit 0 of an entry's gen is its `rare` */
+    if (sw->flow_gen == 0) {
+        vsw_flow_fold_all(sw);
+        for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++)
+            sw->flow[i].gen = 0;
+        sw->flow_gen = 2;
+    }
+}
+
+/* A rule counter as the API shows it: with the hits still pending. */
+static inline uint64_t vsw_flow_rule_hits(const struct hv_vsw *sw,
+                                          unsigned int port, unsigned int rule)
+{
+    uint64_t n = sw->ports[port].rule_hits[rule];
+    uint16_t h = (uint16_t)(port << 4 | rule);
+    for (uint32_t i = 0; i < HV_VSW_FLOW_SLOTS; i++) {
+        const struct hv_vsw_flow *e = &sw->flow[i];
+        if (e->pending == 0)
+            continue;
+        for (unsigned int j = 0; j < HV_VSW_FLOW_HITS; j++)
+            if (e->hit[j] == h)
+                n += e->pending;
+    }
+    return n;
 }
 
 static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
                                   const struct vsw_flow_key *k,
                                   const struct vsw_flow_rec *rec, uint64_t mask)
 {
+    if (e->pending != 0) /* hits of the flow this entry held */
+        vsw_flow_fold(sw, e);
     for (unsigned int i = 0; i < 4; i++)
         e->key[i] = k->k[i];
     e->mask = mask;
     e->learned = rec->learned;
     e->edrop = rec->edrop;
-    e->gen = sw->flow_gen;
     e->src_fdb = rec->src_fdb;
     e->dst_fdb = rec->dst_fdb;
     for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
-        e->hit[i] = i < rec->nhits
-                        ? rec->hit[i]
-                        : (uint32_t)((const uint8_t *)&sw->flow_sink -
-                                     (const uint8_t *)sw);
+        e->hit[i] = i < rec->nhits ? rec->hit[i] : HV_VSW_NO_HIT;
     e->in_drop = rec->in_drop;
     e->rewrite = rec->rewrite;
-    e->rare = rec->in_drop != VSW_FLOW_NONE || rec->rewrite != VSW_FLOW_NONE ||
-              rec->edrop != 0;
     unsigned int one = mask != 0 && (mask & (mask - 1)) == 0
                            ? (unsigned int)hv_word_ffs(mask)
                            : HV_VSW_MAX_PORTS;
+    uint8_t tag_out = one < HV_VSW_MAX_PORTS &&
+                      rec->vid != sw->ports[one].cfg.pvid; /* see delivery() */
     e->out = (struct hv_vsw_out){
         .port = (uint16_t)one,
         .vid = rec->vid,
         .tag_in = rec->tag_in,
-        .tag_out = one < HV_VSW_MAX_PORTS &&
-                   rec->vid != sw->ports[one].cfg.pvid, /* see place() */
+        .tag_out = tag_out,
     };
+    e->out_delta = (int8_t)(((int)tag_out - (int)rec->tag_in) * 4);
+    e->rare = rec->in_drop != VSW_FLOW_NONE || rec->rewrite != VSW_FLOW_NONE ||
+              rec->edrop != 0 || rec->src_fdb == HV_VSW_NIL ||
+              one == HV_VSW_MAX_PORTS;
+    e->gen = sw->flow_gen | e->rare;
 }
 
 #endif /* HV_NET_FLOW_H */

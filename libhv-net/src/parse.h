@@ -49,6 +49,34 @@ static inline uint16_t ipv4_hdr_sum(const uint8_t *p, size_t ihl)
     return (uint16_t)s;
 }
 
+/*
+ * Whether an IPv4 header's checksum is right (its folded sum is 0xffff).
+ * For the usual 20-byte header, the same test without folding: the
+ * ones-complement sum folds to 0xffff exactly when the plain sum T of
+ * the header's 16-bit words is a nonzero multiple of 0xffff (folding
+ * keeps the value modulo 0xffff, as 2^16 = 1 modulo 0xffff; T is nonzero
+ * as the first byte is not). The words are added as native 64-bit words
+ * with end-around carry, which keeps the value modulo 2^64 - 1, itself a
+ * multiple of 0xffff; native byte order may swap the bytes of each word,
+ * which multiplies the sum by 256 modulo 0xffff, and 256 is invertible
+ * modulo 0xffff. So the header is valid iff that sum is 0 modulo 0xffff.
+ */
+typedef uint64_t vsw_parse_u64 __attribute__((aligned(1), may_alias));
+typedef uint32_t vsw_parse_u32 __attribute__((aligned(1), may_alias));
+
+static inline __attribute__((always_inline)) bool ipv4_hdr_ok(const uint8_t *p,
+                                                              size_t ihl)
+{
+    if (ihl != 20)
+        return ipv4_hdr_sum(p, ihl) == 0xffffu;
+    uint64_t a = *(const vsw_parse_u64 *)p, b = *(const vsw_parse_u64 *)(p + 8);
+    uint64_t s = a + b;
+    s += s < a;
+    uint64_t c = s + *(const vsw_parse_u32 *)(p + 16);
+    c += c < s;
+    return c % 0xffffu == 0;
+}
+
 static inline int vsw_bad(enum hv_vsw_drop *why, enum hv_vsw_drop reason)
 {
     *why = reason;
@@ -70,8 +98,9 @@ static inline int vsw_parse_arp(const uint8_t *p, size_t rem,
     return HV_OK;
 }
 
-static inline int vsw_parse_ipv4(const uint8_t *p, size_t rem,
-                                 struct hv_vsw_hdr *h, enum hv_vsw_drop *why)
+static inline __attribute__((always_inline)) int
+vsw_parse_ipv4(const uint8_t *p, size_t rem, struct hv_vsw_hdr *h,
+               enum hv_vsw_drop *why)
 {
     if (rem < 20)
         return vsw_bad(why, HV_VSW_DROP_TRUNCATED);
@@ -83,7 +112,7 @@ static inline int vsw_parse_ipv4(const uint8_t *p, size_t rem,
         return vsw_bad(why, HV_VSW_DROP_BAD_LEN);
     if (total < ihl || total > rem)
         return vsw_bad(why, HV_VSW_DROP_BAD_LEN);
-    if (ipv4_hdr_sum(p, ihl) != 0xffffu)
+    if (!ipv4_hdr_ok(p, ihl))
         return vsw_bad(why, HV_VSW_DROP_BAD_CSUM);
 
     uint16_t frag = net_get16(p + 6);
@@ -121,8 +150,9 @@ static inline int vsw_parse_ipv4(const uint8_t *p, size_t rem,
     return HV_OK;
 }
 
-static inline int vsw_parse(const void *frame, size_t len, struct hv_vsw_hdr *h,
-                            enum hv_vsw_drop *why)
+static inline __attribute__((always_inline)) int
+vsw_parse(const void *frame, size_t len, struct hv_vsw_hdr *h,
+          enum hv_vsw_drop *why)
 {
     const uint8_t *f = frame;
 

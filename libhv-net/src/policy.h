@@ -16,9 +16,9 @@ static inline bool port_has_ip(const struct hv_vsw_port *p, uint32_t ip)
     return false;
 }
 
-static inline bool vsw_spoof_check(const struct hv_vsw_port *p,
-                                   const uint8_t *f, const struct hv_vsw_hdr *h,
-                                   enum hv_vsw_drop *why)
+static inline __attribute__((always_inline)) bool
+vsw_spoof_check(const struct hv_vsw_port *p, const uint8_t *f,
+                const struct hv_vsw_hdr *h, enum hv_vsw_drop *why)
 {
     if (!net_mac_eq(f + 6, p->cfg.mac.b)) {
         *why = HV_VSW_DROP_SPOOF_MAC;

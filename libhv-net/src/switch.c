@@ -2,328 +2,51 @@
  * The data path: one burst of frames from one port in, deliveries grouped
  * per destination port out.
  *
- * hv_vsw_input() runs in two passes. The first walks the frames in order
- * and decides each one. A frame of the common shape (IPv4 TCP/UDP) is
- * parsed and keyed in one go and looked up in the verdict cache (flow.h);
- * on a hit its recorded effects are replayed. Otherwise the long path
- * runs: the general parser (parse.h), ingress VLAN, anti-spoofing, storm
+ * hv_vsw_input() walks the frames in order and decides each one. A frame
+ * of the common shape (IPv4 TCP/UDP) is parsed and keyed in one go and
+ * looked up in the verdict cache (flow.h); on a hit its recorded effects
+ * are replayed. Otherwise the long path (decide.h, with the destination
+ * rules) runs: the general parser
+ * (parse.h; for a frame the one-pass parser took, its header is read
+ * without a second validation), ingress VLAN, anti-spoofing, storm
  * limit, ingress rules, learning, the switch's own responders (ARP,
  * DHCP), then the destination set as a 64-bit port mask, then egress VLAN
  * membership and egress rules per destination; what it did is recorded
- * in a cache entry when the frame is cacheable. The decision is kept in
- * sw->scratch (one slot per frame, no allocation), and the first pass
- * also counts deliveries per port. The second pass turns the masks into
- * descriptors with a counting sort by port, which keeps arrival order
- * within each port (a stable sort: TCP never sees the switch reorder its
- * segments), and updates the egress counters and mirrors.
+ * in a cache entry when the frame is cacheable.
+ *
+ * Each delivery is staged as soon as its frame is decided, as a finished
+ * descriptor appended to its port's row of sw->stage (a port receives at
+ * most one delivery per frame, so a row of HV_VSW_BURST_MAX never fills).
+ * Appending in frame order keeps arrival order within each port (TCP
+ * never sees the switch reorder its segments). After the last frame the
+ * rows are copied one after the other into the caller's array, which
+ * gives the grouping by port, and the egress counters are added per port;
+ * mirrors, when there are any, are fed last, in frame order, from
+ * sw->scratch (each frame's destination mask, VLAN and tag).
+ *
+ * Two first passes: pass_fast() when the cache is on and no mirror is set
+ * (the usual case), which replays a plain hit (one destination, a
+ * learning refresh, rule counters) inline and sends every other frame to
+ * frame_slow(); pass_general() otherwise, every frame through the same
+ * code as frame_slow(), inlined. Both give the same results (net-flow and
+ * fuzz-net-frame run both against a switch without the cache).
  *
  * Per-frame work is kept to what the frame itself needs: the parsers,
- * the cache lookup, anti-spoofing and the rule walk are inlined here, MAC
+ * the cache lookup, anti-spoofing and the rule walk are inlined, MAC
  * addresses compare as integers, counters of the ingress port are summed
- * per burst, and learning is skipped when the previous frame of the
+ * per burst, a plain hit's rule counters are one pending count in its
+ * entry (flow.h), and learning is skipped when the previous frame of the
  * burst learned the same (source MAC, VLAN): from the same port at the
- * same time, that entry is already exact and the newest.
- *
- * Destination rules, in order:
- *   1. a REDIRECT rule sends the frame to its port only;
- *   2. a group destination MAC floods the frame's VLAN;
- *   3. unicast IPv4 to a configured guest address is demultiplexed to that
- *      guest: accepted when the destination MAC is the guest's, rewritten
- *      to the guest's MAC when it was the switch's (the guest used the
- *      switch as its gateway), dropped (DEMUX) otherwise;
- *   4. other frames to the switch's MAC are dropped (LOCAL): the switch
- *      has no IP stack beyond ARP and DHCP;
- *   5. otherwise the learning table, then the configured guest MACs, and
- *      failing both the frame floods its VLAN (unknown unicast).
- * A frame never goes back out of the port it came in on, except the
- * switch's own replies.
+ * same time, that entry is already exact and the newest (a hit skips its
+ * refresh for the same reason).
  *
  * The out array is only filled if it can take the worst case (one
  * descriptor per port up) of each frame, checked before the frame has any
  * effect, so a short array gives documented partial progress: the first
  * `consumed` frames are done, the rest untouched.
  */
-#include "flow.h"
+#include "decide.h"
 #include "parse.h"
-#include "policy.h"
-
-static void drop(struct hv_vsw_port *p, enum hv_vsw_drop why)
-{
-    p->stats.drops[why]++;
-}
-
-static uint64_t vlan_members(const struct hv_vsw *sw, uint16_t vid)
-{
-    uint64_t mask = 0;
-    uint64_t up = sw->up_mask;
-    while (up) {
-        unsigned int p = (unsigned int)hv_word_ffs(up);
-        up &= up - 1;
-        if (vsw_port_in_vlan(&sw->ports[p], vid))
-            mask |= 1ull << p;
-    }
-    return mask;
-}
-
-/* Ingress VLAN: the frame's VLAN on this port, or false to drop. */
-static bool ingress_vlan(struct hv_vsw_port *p, uint8_t *f,
-                         const struct hv_vsw_hdr *h, uint16_t *vid,
-                         enum hv_vsw_drop *why)
-{
-    if (p->cfg.vlan_mode == HV_VSW_VLAN_ACCESS) {
-        if (h->tagged) {
-            *why = HV_VSW_DROP_BAD_VLAN;
-            return false;
-        }
-        *vid = p->cfg.pvid;
-        return true;
-    }
-    if (!h->tagged || h->vid == 0) {
-        if (p->cfg.pvid == 0) {
-            *why = HV_VSW_DROP_VLAN_DENIED;
-            return false;
-        }
-        *vid = p->cfg.pvid;
-        if (h->tagged) /* priority tag: give it the native VID in place */
-            net_put16(f + 14,
-                      (uint16_t)((net_get16(f + 14) & 0xf000u) | p->cfg.pvid));
-        return true;
-    }
-    if (!vsw_port_in_vlan(p, h->vid)) {
-        *why = HV_VSW_DROP_VLAN_DENIED;
-        return false;
-    }
-    *vid = h->vid;
-    return true;
-}
-
-/* Broadcast storm limit (GCRA): true if the group frame is admitted. */
-static bool storm_admit(struct hv_vsw_port *p, hv_time_t now)
-{
-    if (p->storm_interval == 0)
-        return true;
-    hv_time_t tat = HV_MAX(p->storm_tat, now);
-    hv_time_t slack = (hv_time_t)(p->cfg.bcast_burst - 1) * p->storm_interval;
-    if (tat - now > slack)
-        return false;
-    p->storm_tat = tat + p->storm_interval;
-    return true;
-}
-
-/* Destination mask of a unicast frame; 0 with *why set to drop. */
-static uint64_t unicast_dest(struct hv_vsw *sw, uint8_t *f,
-                             const struct hv_vsw_hdr *h, uint16_t vid,
-                             hv_time_t now, enum hv_vsw_drop *why,
-                             struct vsw_flow_rec *rec)
-{
-    const uint8_t *dst = f;
-    bool to_switch = net_mac_eq(dst, sw->cfg.mac.b);
-
-    if (h->l3_kind == HV_VSW_L3_IPV4) {
-        int owner = vsw_static_ip_find(sw, h->dst_ip);
-        if (owner >= 0 && vsw_port_in_vlan(&sw->ports[owner], vid)) {
-            const uint8_t *omac = sw->ports[owner].cfg.mac.b;
-            if (to_switch) {
-                net_mac_copy(f, omac);
-                if (rec)
-                    rec->rewrite = (uint8_t)owner;
-            } else if (!net_mac_eq(dst, omac)) {
-                *why = HV_VSW_DROP_DEMUX;
-                return 0;
-            }
-            return 1ull << owner;
-        }
-    }
-    if (to_switch) {
-        *why = HV_VSW_DROP_LOCAL;
-        return 0;
-    }
-    uint32_t idx = HV_VSW_NIL;
-    int port = vsw_fdb_find(sw, dst, vid, now, &idx);
-    if (rec)
-        rec->dst_fdb = idx;
-    if (port < 0) {
-        port = vsw_static_find(sw, dst);
-        if (port >= 0 && !vsw_port_in_vlan(&sw->ports[port], vid))
-            port = -1;
-    }
-    if (port >= 0)
-        return 1ull << port;
-    return vlan_members(sw, vid);
-}
-
-/* Destinations not in the frame's VLAN (a redirect, a stale entry). */
-static uint64_t vlan_filter(const struct hv_vsw *sw, uint64_t mask,
-                            uint16_t vid)
-{
-    uint64_t m = mask;
-    while (m) {
-        unsigned int p = (unsigned int)hv_word_ffs(m);
-        m &= m - 1;
-        if (!vsw_port_in_vlan(&sw->ports[p], vid))
-            mask &= ~(1ull << p);
-    }
-    return mask;
-}
-
-/* Egress rules of each destination; drops count on the egress port. */
-static uint64_t egress_rules(struct hv_vsw *sw, uint64_t mask,
-                             const struct hv_vsw_hdr *h, unsigned int cls,
-                             struct vsw_flow_rec *rec)
-{
-    uint64_t m = mask;
-    while (m) {
-        unsigned int p = (unsigned int)hv_word_ffs(m);
-        m &= m - 1;
-        struct hv_vsw_port *port = &sw->ports[p];
-        if (!port->has_out_rules)
-            continue;
-        uint16_t unused;
-        enum hv_vsw_action a =
-            vsw_rules_eval(sw, port, p, HV_VSW_DIR_OUT, h, cls, &unused, rec);
-        if (a == HV_VSW_DROP) {
-            drop(port, HV_VSW_DROP_RULE);
-            mask &= ~(1ull << p);
-            if (rec)
-                rec->edrop |= 1ull << p;
-        }
-    }
-    return mask;
-}
-
-/* An uplink may not speak for a guest: its MAC, its IPv4 addresses (also
- * as ARP sender), or the switch's own MAC. */
-static bool uplink_source_ok(const struct hv_vsw *sw, unsigned int in_port,
-                             const uint8_t *f, const struct hv_vsw_hdr *h,
-                             enum hv_vsw_drop *why)
-{
-    int owner = vsw_static_find(sw, f + 6);
-    if ((owner >= 0 && (unsigned int)owner != in_port) ||
-        net_mac_eq(f + 6, sw->cfg.mac.b)) {
-        *why = HV_VSW_DROP_SPOOF_MAC;
-        return false;
-    }
-    if (h->l3_kind == HV_VSW_L3_OTHER || h->src_ip == 0)
-        return true;
-    if (vsw_static_ip_find(sw, h->src_ip) >= 0 ||
-        (sw->cfg.ipv4 != 0 && h->src_ip == sw->cfg.ipv4)) {
-        *why = h->l3_kind == HV_VSW_L3_ARP ? HV_VSW_DROP_SPOOF_ARP
-                                           : HV_VSW_DROP_SPOOF_IP;
-        return false;
-    }
-    return true;
-}
-
-/* What one burst remembers from frame to frame. */
-struct burst_cache {
-    uint64_t learned;             /* MAC | VID << 48 learned last, or ~0 */
-    uint64_t in_frames, in_bytes; /* added to the ingress port's counters */
-    uint32_t hits, misses;
-    bool flow_on;
-    bool all_live; /* no learned entry has expired (now is fixed) */
-    struct hv_vsw_pcap *in_mirror;
-    uint64_t k3_port; /* vsw_flow_k3_port(in_port) */
-};
-
-/* Decide a parsed frame the long way; returns its destination mask (0 =
- * dropped). With `rec`, what it does is also recorded for the cache. */
-static __attribute__((noinline)) uint64_t
-decide_long(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
-            struct hv_vsw_hdr *hp, hv_time_t now, struct hv_vsw_scratch *sc,
-            struct burst_cache *bc, struct vsw_flow_rec *rec)
-{
-    struct hv_vsw_port *ip = &sw->ports[in_port];
-    const struct hv_vsw_hdr *h = hp;
-    enum hv_vsw_drop why = HV_VSW_DROP_NO_DEST;
-    uint16_t vid = 0;
-    uint64_t mask;
-    uint8_t *f = pkt->data;
-
-    if (!ingress_vlan(ip, f, h, &vid, &why))
-        goto out_drop;
-    if (ip->cfg.kind == HV_VSW_PORT_GUEST) {
-        if (!vsw_spoof_check(ip, f, h, &why))
-            goto out_drop;
-    } else if (!uplink_source_ok(sw, in_port, f, h, &why)) {
-        goto out_drop;
-    }
-    if (rec) {
-        rec->vid = vid;
-        rec->tag_in = h->tagged;
-    }
-    bool group = hv_vsw_mac_is_group(f);
-    if (group && !storm_admit(ip, now)) {
-        why = HV_VSW_DROP_STORM;
-        goto out_drop;
-    }
-    uint16_t redirect = HV_VSW_MAX_PORTS;
-    unsigned int cls = vsw_rule_class(h);
-    if (ip->has_in_rules) {
-        enum hv_vsw_action a = vsw_rules_eval(sw, ip, in_port, HV_VSW_DIR_IN, h,
-                                              cls, &redirect, rec);
-        if (a == HV_VSW_DROP) {
-            why = HV_VSW_DROP_RULE;
-            goto out_drop;
-        }
-        if (a != HV_VSW_REDIRECT)
-            redirect = HV_VSW_MAX_PORTS;
-    }
-    /* Learning the (source, VLAN) the previous frame of this burst
-     * learned (or refreshed from the cache) would change nothing: same
-     * port, same time, already the newest entry. */
-    uint64_t src_key = net_mac_key(f + 6) | (uint64_t)vid << 48;
-    if (src_key != bc->learned) {
-        vsw_fdb_learn(sw, f + 6, vid, (uint16_t)in_port, now);
-        bc->learned = src_key;
-    }
-    ip->stats.in_frames++;
-    ip->stats.in_bytes += pkt->len;
-    sc->d.vid = vid;
-    sc->d.tag_in = h->tagged;
-    if (rec) {
-        rec->src_fdb = sw->fdb_last; /* the entry of bc->learned */
-        rec->learned = src_key;
-    }
-
-    enum vsw_reply r = VSW_PASS;
-    if (redirect == HV_VSW_MAX_PORTS) {
-        if (h->l3_kind == HV_VSW_L3_ARP)
-            r = vsw_arp(sw, in_port, pkt, hp, vid);
-        else if (h->l3_kind == HV_VSW_L3_IPV4 && h->has_ports &&
-                 h->ip_proto == HV_VSW_IPPROTO_UDP &&
-                 h->dport == HV_VSW_BOOTPS_PORT)
-            r = vsw_dhcp(sw, in_port, pkt, hp, &why);
-    }
-    if (r != VSW_PASS && rec) /* not cacheable frames: never here */
-        rec->ok = false;
-    if (r == VSW_REPLY)
-        return 1ull << in_port;
-    if (r == VSW_CONSUMED)
-        return 0;
-    if (r == VSW_DROPPED)
-        goto out_drop;
-
-    if (redirect != HV_VSW_MAX_PORTS)
-        mask = (sw->up_mask >> redirect) & 1u ? 1ull << redirect : 0;
-    else if (group)
-        mask = vlan_members(sw, vid);
-    else
-        mask = unicast_dest(sw, f, h, vid, now, &why, rec);
-    if (why != HV_VSW_DROP_NO_DEST && mask == 0)
-        goto out_drop;
-    mask = vlan_filter(sw, mask & ~(1ull << in_port), vid);
-    if (mask == 0) {
-        why = HV_VSW_DROP_NO_DEST;
-        goto out_drop;
-    }
-    return egress_rules(sw, mask, h, cls, rec);
-
-out_drop:
-    drop(ip, why);
-    if (rec)
-        rec->in_drop = (uint8_t)why;
-    return 0;
-}
 
 VSW_INLINE bool fdb_live(const struct hv_vsw *sw, uint32_t i, hv_time_t now)
 {
@@ -355,12 +78,9 @@ VSW_INLINE uint64_t flow_replay(struct hv_vsw *sw, struct hv_vsw_port *ip,
         bc->in_frames++;
         bc->in_bytes += pkt->len;
     }
-    uint8_t *base = (uint8_t *)sw;
-    HV_STATIC_ASSERT(HV_VSW_FLOW_HITS == 4, "one line per slot below");
-    (*(uint64_t *)(base + e->hit[0]))++;
-    (*(uint64_t *)(base + e->hit[1]))++;
-    (*(uint64_t *)(base + e->hit[2]))++;
-    (*(uint64_t *)(base + e->hit[3]))++;
+    for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
+        if (e->hit[i] != HV_VSW_NO_HIT)
+            (*vsw_flow_counter(sw, e->hit[i]))++;
     if (hv_unlikely(e->rare))
         flow_replay_rare(sw, ip, e, pkt->data);
     sc->d = e->out;
@@ -372,9 +92,9 @@ VSW_INLINE struct hv_vsw_flow *
 flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
           const struct burst_cache *bc, struct hv_vsw_flow **slot)
 {
-    struct hv_vsw_flow *e = &sw->flow[vsw_flow_set(k)];
+    struct hv_vsw_flow *e = vsw_flow_set(sw, k);
     for (unsigned int w = 0; w < 2; w++) {
-        if (e[w].gen == sw->flow_gen && vsw_flow_match(&e[w], k)) {
+        if ((e[w].gen & ~1u) == sw->flow_gen && vsw_flow_match(&e[w], k)) {
             *slot = &e[w];
             if (bc->all_live || (fdb_live(sw, e[w].src_fdb, now) &&
                                  fdb_live(sw, e[w].dst_fdb, now)))
@@ -384,7 +104,7 @@ flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
     }
     /* a free way, else the second (the first is kept: a flow hit twice
      * in a row stays where it is) */
-    *slot = e[0].gen != sw->flow_gen ? &e[0] : &e[1];
+    *slot = (e[0].gen & ~1u) != sw->flow_gen ? &e[0] : &e[1];
     return NULL;
 }
 
@@ -393,17 +113,20 @@ flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
  * it is cacheable but not of the common shape (keyed == false), else
  * decide it the long way and store the verdict in `slot`.
  */
-static __attribute__((noinline)) uint64_t
-decide_miss(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
-            hv_time_t now, struct hv_vsw_scratch *sc, struct burst_cache *bc,
-            struct vsw_flow_key *k, struct hv_vsw_flow *slot, bool keyed)
+VSW_INLINE uint64_t decide_miss(struct hv_vsw *sw, unsigned int in_port,
+                                struct hv_vsw_pkt *pkt, hv_time_t now,
+                                struct hv_vsw_scratch *sc,
+                                struct burst_cache *bc, struct vsw_flow_key *k,
+                                struct hv_vsw_flow *slot, bool keyed)
 {
     struct hv_vsw_port *ip = &sw->ports[in_port];
     struct hv_vsw_hdr h;
     enum hv_vsw_drop why;
     uint8_t *f = pkt->data;
 
-    if (vsw_parse(f, pkt->len, &h, &why) < 0) {
+    if (keyed) /* vsw_flow_fast() validated it */
+        vsw_flow_hdr(f, pkt->len, &h);
+    else if (vsw_parse(f, pkt->len, &h, &why) < 0) {
         drop(ip, why);
         return 0;
     }
@@ -412,61 +135,29 @@ decide_miss(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkt,
         drop(ip, HV_VSW_DROP_BAD_SRC);
         return 0;
     }
-    if (!bc->flow_on || !vsw_flow_cacheable(f, &h))
-        return decide_long(sw, in_port, pkt, &h, now, sc, bc, NULL);
-    if (!keyed) {
-        vsw_flow_key(k, in_port, f, &h);
-        struct hv_vsw_flow *e = flow_find(sw, k, now, bc, &slot);
-        if (e != NULL) {
-            bc->hits++;
-            return flow_replay(sw, ip, e, pkt, now, sc, bc);
+    struct vsw_flow_rec rec, *rp = NULL;
+    if (bc->flow_on && vsw_flow_cacheable(f, &h)) {
+        if (!keyed) {
+            vsw_flow_key(k, in_port, f, &h);
+            struct hv_vsw_flow *e = flow_find(sw, k, now, bc, &slot);
+            if (e != NULL) {
+                bc->hits++;
+                return flow_replay(sw, ip, e, pkt, now, sc, bc);
+            }
         }
+        bc->misses++;
+        rec = (struct vsw_flow_rec){.ok = true,
+                                    .in_drop = VSW_FLOW_NONE,
+                                    .rewrite = VSW_FLOW_NONE,
+                                    .src_fdb = HV_VSW_NIL,
+                                    .dst_fdb = HV_VSW_NIL};
+        rp = &rec;
     }
-    bc->misses++;
-    struct vsw_flow_rec rec = {.ok = true,
-                               .in_drop = VSW_FLOW_NONE,
-                               .rewrite = VSW_FLOW_NONE,
-                               .src_fdb = HV_VSW_NIL,
-                               .dst_fdb = HV_VSW_NIL};
-    uint64_t mask = decide_long(sw, in_port, pkt, &h, now, sc, bc, &rec);
-    if (rec.ok)
+    /* one call site: decide_long() is inlined once */
+    uint64_t mask = decide_long(sw, in_port, pkt, &h, now, sc, bc, rp);
+    if (rp != NULL && rec.ok)
         vsw_flow_store(sw, slot, k, &rec, mask);
     return mask;
-}
-
-/* Decide one frame; returns its destination mask (0 = dropped). */
-VSW_INLINE uint64_t decide(struct hv_vsw *sw, unsigned int in_port,
-                           struct hv_vsw_pkt *pkt, hv_time_t now,
-                           struct hv_vsw_scratch *sc, struct burst_cache *bc,
-                           bool flow_on)
-{
-    struct hv_vsw_port *ip = &sw->ports[in_port];
-    struct vsw_flow_key k;
-    struct hv_vsw_flow *slot = NULL;
-
-    if (pkt->data == NULL || pkt->len > pkt->cap) {
-        drop(ip, HV_VSW_DROP_BAD_LEN);
-        sc->d.port = HV_VSW_MAX_PORTS;
-        return 0;
-    }
-    if (bc->in_mirror)
-        (void)hv_vsw_pcap_record(bc->in_mirror, now, pkt->data, pkt->len);
-    if (flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, &k)) {
-        struct hv_vsw_flow *e = flow_find(sw, &k, now, bc, &slot);
-        if (e != NULL) {
-            bc->hits++;
-            return flow_replay(sw, ip, e, pkt, now, sc, bc);
-        }
-    }
-    uint64_t m =
-        decide_miss(sw, in_port, pkt, now, sc, bc, &k, slot, slot != NULL);
-    sc->d.pkt = 0;
-    sc->d.port = HV_VSW_MAX_PORTS;
-    if (m != 0 && (m & (m - 1)) == 0) {
-        sc->d.port = (uint16_t)hv_word_ffs(m);
-        sc->d.tag_out = sc->d.vid != sw->ports[sc->d.port].cfg.pvid;
-    }
-    return m;
 }
 
 static inline size_t out_len(const struct hv_vsw_pkt *pkts,
@@ -481,74 +172,221 @@ static inline size_t out_len(const struct hv_vsw_pkt *pkts,
 }
 
 /*
- * Decide frames in order while the output has room (always, when `roomy`:
- * two copies of this loop are made, with and without the check); count
- * deliveries per port in cnt and *used. Returns the frames taken.
+ * The delivery of frame i to port p. A frame leaves tagged unless its
+ * VLAN is the port's pvid: on a trunk that is the native VLAN, and an
+ * access port only ever receives frames of its pvid (every destination
+ * set went through the VLAN membership filter, and a reply goes back in
+ * the VLAN its request was admitted in).
  */
-VSW_INLINE unsigned int first_pass(struct hv_vsw *sw, unsigned int in_port,
-                                   struct hv_vsw_pkt *pkts, unsigned int count,
-                                   hv_time_t now, const struct hv_vsw_burst *b,
-                                   struct burst_cache *bc, uint32_t *cnt,
-                                   uint32_t *used_out, bool roomy,
-                                   uint32_t worst)
+static inline struct hv_vsw_out delivery(const struct hv_vsw *sw,
+                                         unsigned int i,
+                                         const struct hv_vsw_scratch *sc,
+                                         unsigned int p)
 {
-    bool flow_on = bc->flow_on;
-    uint32_t used = 0;
-    unsigned int n;
-    for (n = 0; n < count; n++) {
-        if (!roomy && b->out_cap - used < worst)
-            break;
-        struct hv_vsw_scratch *sc = &sw->scratch[n];
-        uint64_t m = decide(sw, in_port, &pkts[n], now, sc, bc, flow_on);
-        sc->mask = m;
-        if (hv_likely(sc->d.port < HV_VSW_MAX_PORTS)) { /* mostly one */
-            cnt[sc->d.port]++;
-            used++;
-            continue;
-        }
-        for (; m; m &= m - 1) {
-            cnt[hv_word_ffs(m)]++;
-            used++;
-        }
-    }
-    *used_out = used;
-    return n;
+    return (struct hv_vsw_out){.pkt = (uint16_t)i,
+                               .port = (uint16_t)p,
+                               .vid = sc->d.vid,
+                               .tag_in = sc->d.tag_in,
+                               .tag_out = sc->d.vid != sw->ports[p].cfg.pvid};
 }
 
-/* The mirror copy of a delivery, as it goes on its port. */
-static void mirror_out(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
-                       const struct hv_vsw_out *o, hv_time_t now)
+/* How the per-frame slow path is entered (see frame_slow()). */
+enum slow_mode {
+    SLOW_FULL,   /* from the start */
+    SLOW_LOOKUP, /* parsed and keyed by vsw_flow_fast(): look it up */
+    SLOW_KEYED,  /* parsed and keyed by vsw_flow_fast(), not in the cache:
+                  * the long path, storing into `e` */
+    SLOW_HIT,    /* a hit on an entry with rarer effects (e->rare) */
+};
+
+/*
+ * Every frame that is not a plain cache hit: decide it, keep the
+ * decision in sw->scratch[i] (for the mirrors), and stage its deliveries
+ * on their ports in frame order.
+ */
+VSW_INLINE void frame_body(struct hv_vsw *sw, unsigned int in_port,
+                           struct hv_vsw_pkt *pkts, unsigned int i,
+                           hv_time_t now, struct burst_cache *bc,
+                           enum slow_mode mode, struct vsw_flow_key *k,
+                           struct hv_vsw_flow *e)
 {
-    struct hv_vsw_port *p = &sw->ports[o->port];
-    hv_ssize_t n = hv_vsw_out_copy(pkts, o, sw->copy_buf, sizeof(sw->copy_buf));
-    if (n > 0)
-        (void)hv_vsw_pcap_record(p->mirror, now, sw->copy_buf, (size_t)n);
+    struct hv_vsw_scratch *sc = &sw->scratch[i];
+    struct hv_vsw_pkt *pkt = &pkts[i];
+    struct vsw_flow_key kf = {{0}}; /* set before use; quiets gcc */
+    uint64_t m;
+
+    bc->slow++;
+    if (mode == SLOW_FULL) {
+        if (pkt->data == NULL || pkt->len > pkt->cap) {
+            drop(&sw->ports[in_port], HV_VSW_DROP_BAD_LEN);
+            sc->mask = 0;
+            return;
+        }
+        if (bc->in_mirror)
+            (void)hv_vsw_pcap_record(bc->in_mirror, now, pkt->data, pkt->len);
+        k = &kf;
+        e = NULL;
+        if (bc->flow_on && vsw_flow_fast(pkt->data, pkt->len, bc->k3_port, k))
+            mode = SLOW_LOOKUP;
+    }
+    if (mode == SLOW_LOOKUP) {
+        struct hv_vsw_flow *slot;
+        e = flow_find(sw, k, now, bc, &slot);
+        mode = e != NULL ? SLOW_HIT : SLOW_KEYED;
+        if (e == NULL)
+            e = slot;
+    }
+    /* one call site each: decide_miss() is inlined once */
+    if (mode == SLOW_HIT) {
+        bc->hits++;
+        m = flow_replay(sw, &sw->ports[in_port], e, pkt, now, sc, bc);
+    } else {
+        m = decide_miss(sw, in_port, pkt, now, sc, bc, k, e,
+                        mode == SLOW_KEYED);
+    }
+    sc->mask = m;
+    for (; m; m &= m - 1) {
+        unsigned int p = (unsigned int)hv_word_ffs(m);
+        struct hv_vsw_out o = delivery(sw, i, sc, p);
+        *(struct hv_vsw_out *)bc->wp[p]++ = o;
+        bc->bytes[p] += out_len(pkts, &o);
+        bc->used++;
+    }
+}
+
+/* frame_body() out of line, for pass_fast(). */
+static __attribute__((noinline)) void
+frame_slow(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
+           unsigned int i, hv_time_t now, struct burst_cache *bc,
+           enum slow_mode mode, struct vsw_flow_key *k, struct hv_vsw_flow *e)
+{
+    frame_body(sw, in_port, pkts, i, now, bc, mode, k, e);
 }
 
 /*
- * Write frame i's delivery to port p at its sorted place. A frame leaves
- * tagged unless its VLAN is the port's pvid: on a trunk that is the
- * native VLAN, and an access port only ever receives frames of its pvid
- * (every destination set went through the VLAN membership filter, and a
- * reply goes back in the VLAN its request was admitted in).
+ * The first pass with every frame through frame_body(): with the cache
+ * off, or mirrors to feed (which need sw->scratch of every frame). Takes
+ * frames while the output has room (always, when `roomy`). Returns the
+ * frames taken. Out of line, with the long path inlined in its loop.
  */
-VSW_INLINE void place(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
-                      struct hv_vsw_burst *b, unsigned int i,
-                      const struct hv_vsw_scratch *sc, unsigned int p,
-                      uint32_t *cnt, uint64_t *bytes, const uint16_t *pvid,
-                      uint64_t mirrors, hv_time_t now)
+static __attribute__((noinline)) unsigned int
+pass_general(struct hv_vsw *sw, unsigned int in_port, struct hv_vsw_pkt *pkts,
+             unsigned int count, hv_time_t now, const struct hv_vsw_burst *b,
+             struct burst_cache *bc, bool roomy, uint32_t worst)
 {
-    struct hv_vsw_out *o = &b->out[cnt[p]++];
-    uint8_t tag_out = sc->d.vid != pvid[p];
-    *o = (struct hv_vsw_out){.pkt = (uint16_t)i,
-                             .port = (uint16_t)p,
-                             .vid = sc->d.vid,
-                             .tag_in = sc->d.tag_in,
-                             .tag_out = tag_out};
-    bytes[p] += pkts[i].len +
-                (uint64_t)((int)tag_out - (int)sc->d.tag_in) * HV_VSW_VLAN_HLEN;
-    if (hv_unlikely((mirrors >> p) & 1u))
-        mirror_out(sw, pkts, o, now);
+    unsigned int n;
+    for (n = 0; n < count; n++) {
+        if (!roomy && b->out_cap - bc->used < worst)
+            break;
+        frame_body(sw, in_port, pkts, n, now, bc, SLOW_FULL, NULL, NULL);
+    }
+    return n;
+}
+
+/*
+ * The first pass with the cache on and no mirror: a frame of the common
+ * shape that hits a plain entry (one destination, a learning refresh,
+ * rule counters) is replayed and staged here, inline; any other goes to
+ * frame_slow(). Same results as pass_general().
+ */
+VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
+                                  struct hv_vsw_pkt *pkts, unsigned int count,
+                                  hv_time_t now, const struct hv_vsw_burst *b,
+                                  struct burst_cache *bc, bool roomy, bool live,
+                                  uint32_t worst)
+{
+    uint64_t k3_port = bc->k3_port;
+    uint64_t learned = bc->learned; /* bc->learned, kept in a register */
+    uint64_t in_bytes = 0;
+    unsigned int n;
+    for (n = 0; n < count; n++) {
+        if (!roomy && b->out_cap - bc->used < worst)
+            break;
+        struct hv_vsw_pkt *pkt = &pkts[n];
+        struct vsw_flow_key k, kc; /* kc: k's copy for frame_slow(), so
+                                    * that k can stay in registers */
+        enum slow_mode mode = SLOW_FULL;
+        struct hv_vsw_flow *se = NULL;
+        if (hv_unlikely(pkt->data == NULL || pkt->len > pkt->cap ||
+                        !vsw_flow_fast(pkt->data, pkt->len, k3_port, &k)))
+            goto slow;
+        /* a valid plain entry has gen == flow_gen exactly (rare ones
+         * have bit 0 set): anything else is looked up by frame_slow() */
+        struct hv_vsw_flow *e = vsw_flow_set(sw, &k);
+        uint32_t gen = sw->flow_gen;
+        if (!(e->gen == gen && vsw_flow_match(e, &k))) {
+            if (!(e[1].gen == gen && vsw_flow_match(&e[1], &k))) {
+                /* flow_find() for the rest: a rare entry (only those
+                 * ways' keys are compared again), else where to store */
+                kc = k;
+                se = e->gen == (gen | 1u) && vsw_flow_match(e, &k) ? e
+                     : e[1].gen == (gen | 1u) && vsw_flow_match(&e[1], &k)
+                         ? &e[1]
+                         : NULL;
+                if (se == NULL) {
+                    mode = SLOW_KEYED;
+                    se = (e->gen & ~1u) != gen ? e : &e[1];
+                } else if (!live && !(fdb_live(sw, se->src_fdb, now) &&
+                                      fdb_live(sw, se->dst_fdb, now))) {
+                    mode = SLOW_KEYED;
+                } else {
+                    mode = SLOW_HIT;
+                }
+                goto slow;
+            }
+            e++;
+        }
+        if (!live && hv_unlikely(!(fdb_live(sw, e->src_fdb, now) &&
+                                   fdb_live(sw, e->dst_fdb, now)))) {
+            kc = k;
+            mode = SLOW_KEYED;
+            se = e;
+            goto slow;
+        }
+        /* the plain hit: flow_replay() and staging, specialised */
+        if (e->learned != learned) {
+            vsw_fdb_refresh(sw, e->src_fdb, now);
+            learned = e->learned;
+        }
+        in_bytes += pkt->len;
+        e->pending++; /* its rule counters, added up later (flow.h) */
+        unsigned int p = e->out.port;
+        /* e->out is the descriptor but for its frame number (0) */
+        *bc->wp[p]++ = *(const vsw_u64_any *)&e->out | (uint64_t)n
+                                                           << VSW_FIRST16_SHIFT;
+        bc->bytes[p] += (uint64_t)pkt->len + (uint64_t)e->out_delta;
+        if (!roomy)
+            bc->used++;
+        continue;
+    slow: /* the one call site of frame_slow() */
+        bc->learned = learned;
+        frame_slow(sw, in_port, pkts, n, now, bc, mode, &kc, se);
+        learned = bc->learned;
+    }
+    bc->learned = learned;
+    bc->in_bytes += in_bytes;
+    /* frames not through frame_slow() were plain hits */
+    bc->hits += n - bc->slow;
+    bc->in_frames += n - bc->slow;
+    return n;
+}
+
+/* The mirror copy of each delivery to a mirrored port, in frame order. */
+static void mirror_out(struct hv_vsw *sw, const struct hv_vsw_pkt *pkts,
+                       unsigned int n, hv_time_t now)
+{
+    for (unsigned int i = 0; i < n; i++) {
+        const struct hv_vsw_scratch *sc = &sw->scratch[i];
+        for (uint64_t m = sc->mask & sw->mirror_mask; m; m &= m - 1) {
+            unsigned int p = (unsigned int)hv_word_ffs(m);
+            struct hv_vsw_out o = delivery(sw, i, sc, p);
+            hv_ssize_t len =
+                hv_vsw_out_copy(pkts, &o, sw->copy_buf, sizeof(sw->copy_buf));
+            if (len > 0)
+                (void)hv_vsw_pcap_record(sw->ports[p].mirror, now, sw->copy_buf,
+                                         (size_t)len);
+        }
+    }
 }
 
 int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
@@ -562,85 +400,85 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
     if (!sw->ports[in_port].up)
         return HV_ENOENT;
 
-    /* First pass: decide each frame, counting deliveries per port. The
-     * room check is only needed when the array cannot take the worst
-     * case of the whole burst. */
-    uint32_t worst = hv_word_weight(sw->up_mask);
+    /* First pass: decide each frame and stage its deliveries per port.
+     * The room check is only needed when the array cannot take the
+     * worst case of the whole burst. */
+    uint32_t worst = sw->up_count;
     bool roomy = b->out_cap >= count * worst;
-    uint32_t used = 0;
-    uint32_t cnt[HV_VSW_MAX_PORTS] = {0};
-    unsigned int n;
+    unsigned int top = sw->up_top;
     /* Learning-table entries expire in LRU order (times never decrease),
      * and `now` is fixed for the burst: if the oldest is live, all are,
      * and the cache needs no per-hit expiry check. */
     uint32_t oldest = sw->lru_head;
-    struct burst_cache bc = {
-        .learned = ~0ull,
-        .flow_on = sw->flow_on,
-        .all_live = oldest == HV_VSW_NIL ||
-                    now - sw->fdb[oldest].seen <= sw->cfg.fdb_ageing,
-        .in_mirror = sw->ports[in_port].mirror,
-        .k3_port = vsw_flow_k3_port(in_port),
-    };
-    n = roomy ? first_pass(sw, in_port, pkts, count, now, b, &bc, cnt, &used,
-                           true, worst)
-              : first_pass(sw, in_port, pkts, count, now, b, &bc, cnt, &used,
-                           false, worst);
+    struct burst_cache bc;
+    bc.learned = ~0ull;
+    bc.in_frames = bc.in_bytes = 0;
+    bc.hits = bc.misses = 0;
+    bc.flow_on = sw->flow_on;
+    bc.all_live = oldest == HV_VSW_NIL ||
+                  now - sw->fdb[oldest].seen <= sw->cfg.fdb_ageing;
+    bc.in_mirror = sw->ports[in_port].mirror;
+    bc.k3_port = vsw_flow_k3_port(in_port);
+    bc.used = 0;
+    bc.slow = 0;
+    for (unsigned int p = 0; p < top; p++) { /* deliveries go to ports up */
+        bc.wp[p] = (uint64_t *)&sw->stage[p][0];
+        bc.bytes[p] = 0;
+    }
+    unsigned int n;
+    if (bc.flow_on && bc.in_mirror == NULL && sw->mirror_mask == 0)
+        n = roomy && bc.all_live ? pass_fast(sw, in_port, pkts, count, now, b,
+                                             &bc, true, true, worst)
+            : roomy ? pass_fast(sw, in_port, pkts, count, now, b, &bc, true,
+                                false, worst)
+                    : pass_fast(sw, in_port, pkts, count, now, b, &bc, false,
+                                bc.all_live, worst);
+    else
+        n = pass_general(sw, in_port, pkts, count, now, b, &bc, roomy, worst);
     b->consumed = (uint16_t)n;
-    b->out_count = used;
     struct hv_vsw_port *ip = &sw->ports[in_port];
     ip->stats.in_frames += bc.in_frames;
     ip->stats.in_bytes += bc.in_bytes;
     sw->stats.flow_hits += bc.hits;
     sw->stats.flow_misses += bc.misses;
 
-    /* Second pass: a counting sort by port, stable in frame order. */
+    /* Second step: each port's staged deliveries, one after the other
+     * (grouped by port, frame order within a port). */
     uint32_t at = 0;
-    unsigned int top = sw->up_mask ? hv_word_fls(sw->up_mask) + 1 : 0;
-    uint64_t bytes[HV_VSW_MAX_PORTS];
-    uint16_t pvid[HV_VSW_MAX_PORTS];
-    uint64_t mirrors = sw->mirror_mask;
     for (unsigned int p = 0; p < top; p++) {
-        pvid[p] = sw->ports[p].cfg.pvid;
+        const uint64_t *from = (const uint64_t *)sw->stage[p];
+        uint32_t c = (uint32_t)(bc.wp[p] - from);
+        uint64_t *to = (uint64_t *)&b->out[at];
+        HV_STATIC_ASSERT(sizeof(struct hv_vsw_out) == 8, "copied as words");
+        uint32_t j = 0;
+        for (; j + 2 <= c; j += 2) {
+            uint64_t x = from[j], y = from[j + 1];
+            to[j] = x;
+            to[j + 1] = y;
+        }
+        if (j < c)
+            to[j] = from[j];
         b->port_first[p] = at;
-        at += cnt[p];
-        sw->ports[p].stats.out_frames += cnt[p];
-        cnt[p] = b->port_first[p];
-        bytes[p] = 0;
+        at += c;
+        sw->ports[p].stats.out_frames += c;
+        sw->ports[p].stats.out_bytes += bc.bytes[p];
     }
     unsigned int q = top;
-    for (; q + 4 <= HV_VSW_MAX_PORTS + 1; q += 4) {
+    for (; q + 8 <= HV_VSW_MAX_PORTS + 1; q += 8) {
         b->port_first[q] = at;
         b->port_first[q + 1] = at;
         b->port_first[q + 2] = at;
         b->port_first[q + 3] = at;
+        b->port_first[q + 4] = at;
+        b->port_first[q + 5] = at;
+        b->port_first[q + 6] = at;
+        b->port_first[q + 7] = at;
     }
     for (; q <= HV_VSW_MAX_PORTS; q++)
         b->port_first[q] = at;
-    for (unsigned int i = 0; i < n; i++) {
-        const struct hv_vsw_scratch *sc = &sw->scratch[i];
-        uint64_t m = sc->mask;
-        if (sc->d.port < HV_VSW_MAX_PORTS) { /* one destination */
-            /* the descriptor is ready but for its frame number (its pkt
-             * is 0): one 8-byte copy */
-            const struct hv_vsw_out *d = &sc->d;
-            unsigned int p = d->port;
-            struct hv_vsw_out *o = &b->out[cnt[p]++];
-            *(vsw_u64_any *)o =
-                *(const vsw_u64_any *)d | (uint64_t)i << VSW_FIRST16_SHIFT;
-            bytes[p] +=
-                pkts[i].len +
-                (uint64_t)((int)d->tag_out - (int)d->tag_in) * HV_VSW_VLAN_HLEN;
-            if (hv_unlikely((mirrors >> p) & 1u))
-                mirror_out(sw, pkts, o, now);
-            continue;
-        }
-        for (; m; m &= m - 1)
-            place(sw, pkts, b, i, sc, (unsigned int)hv_word_ffs(m), cnt, bytes,
-                  pvid, mirrors, now);
-    }
-    for (unsigned int p = 0; p < top; p++)
-        sw->ports[p].stats.out_bytes += bytes[p];
+    b->out_count = at;
+    if (sw->mirror_mask)
+        mirror_out(sw, pkts, n, now);
     return HV_OK;
 }
 

@@ -17,7 +17,7 @@
  * never allocates. Replies the switch makes itself (ARP, DHCP) are written
  * over the request in its own buffer and delivered back to the port.
  *
- * Memory: struct hv_vsw is caller-owned (about 320 KiB; allocate it
+ * Memory: struct hv_vsw is caller-owned (about 510 KiB; allocate it
  * statically or on the heap, not on a small stack). No global state.
  * Thread-safety: none inside; callers serialise all calls on one switch
  * (one switch per CPU, or a lock around it).
@@ -42,7 +42,7 @@ HV_EXTERN_C_BEGIN
 #define HV_VSW_BURST_MAX     256u  /* frames per hv_vsw_input() call */
 #define HV_VSW_STATIC_SLOTS  128u  /* hash slots for configured guest MACs */
 #define HV_VSW_IP_SLOTS      512u  /* hash slots for configured guest IPv4s */
-#define HV_VSW_FLOW_SLOTS    256u  /* verdict cache entries, 2-way sets */
+#define HV_VSW_FLOW_SLOTS    1024u /* verdict cache entries, 2-way sets */
 #define HV_VSW_FLOW_HITS     4u    /* rule counters one cached verdict bumps */
 
 enum hv_vsw_port_kind {
@@ -176,6 +176,7 @@ struct hv_vsw_fdb_entry {
 };
 
 #define HV_VSW_NIL          0xffffffffu
+#define HV_VSW_NO_HIT       0xffffu
 #define HV_VSW_RULE_CLASSES 4u /* non-IPv4, IPv4 other, TCP, UDP */
 
 struct hv_vsw_port {
@@ -208,14 +209,19 @@ struct hv_vsw_flow {
     uint64_t mask;    /* destination ports after VLAN and egress rules */
     uint64_t learned; /* source MAC | VID << 48, when src_fdb is set */
     uint64_t edrop;   /* ports whose egress rules dropped it */
-    uint32_t gen;     /* 0 = empty */
+    uint64_t pending; /* plain hits not yet added to the hit[] counters */
+    uint32_t gen;     /* generation | rare; 0 = empty */
     uint32_t src_fdb; /* learning entry to refresh, HV_VSW_NIL = none */
     uint32_t dst_fdb; /* learning entry the destination came from */
-    uint32_t hit[HV_VSW_FLOW_HITS]; /* rule counters, byte offsets in sw */
+    /* rule counters: port << 4 | rule, HV_VSW_NO_HIT for none */
+    uint16_t hit[HV_VSW_FLOW_HITS];
     struct hv_vsw_out out; /* the delivery: port = the only one, or MAX */
-    uint8_t in_drop; /* drop reason counted on the ingress port, or 0xff */
-    uint8_t rewrite; /* port whose MAC replaces the destination, or 0xff */
-    uint8_t rare;    /* in_drop, rewrite or edrop set */
+    uint8_t in_drop;  /* drop reason counted on the ingress port, or 0xff */
+    uint8_t rewrite;  /* port whose MAC replaces the destination, or 0xff */
+    uint8_t rare;     /* not one delivery plus a learning refresh and rule
+                       * counters: in_drop, rewrite or edrop set, no
+                       * learning entry, or not exactly one destination */
+    int8_t out_delta; /* bytes the delivery adds to the frame: tag +-4 */
 };
 
 struct hv_vsw_scratch {
@@ -228,6 +234,8 @@ struct hv_vsw {
     struct hv_vsw_config cfg;
     struct hv_vsw_port ports[HV_VSW_MAX_PORTS];
     uint64_t up_mask;     /* ports that are up */
+    uint32_t up_count;    /* how many */
+    uint32_t up_top;      /* highest port up + 1, 0 if none */
     uint64_t mirror_mask; /* ports with a mirror */
     /* learning table: entries, hash buckets, LRU list (oldest first) */
     struct hv_vsw_fdb_entry fdb[HV_VSW_FDB_MAX];
@@ -243,11 +251,13 @@ struct hv_vsw {
     uint32_t static_ip[HV_VSW_IP_SLOTS];
     uint8_t static_ip_port[HV_VSW_IP_SLOTS];
     struct hv_vsw_scratch scratch[HV_VSW_BURST_MAX];
-    /* verdict cache: entries of generation flow_gen are valid */
+    /* each port's deliveries of the burst, in frame order */
+    struct hv_vsw_out stage[HV_VSW_MAX_PORTS][HV_VSW_BURST_MAX];
+    /* verdict cache: entries of generation flow_gen are valid (it is
+     * even; an entry's gen has bit 0 set when it is rare) */
     struct hv_vsw_flow flow[HV_VSW_FLOW_SLOTS];
     uint32_t flow_gen;
     bool flow_on;
-    uint64_t flow_sink; /* unused hit[] slots count here */
     uint8_t copy_buf[HV_VSW_FRAME_MAX + HV_VSW_VLAN_HLEN];
     struct hv_vsw_stats stats;
 };
@@ -311,7 +321,9 @@ int hv_vsw_rule_add(struct hv_vsw *sw, unsigned int port,
 int hv_vsw_rule_clear(struct hv_vsw *sw, unsigned int port);
 
 /*
- * Read the hit counter of rule `index` on `port`.
+ * Read the hit counter of rule `index` on `port` (exact: it includes the
+ * hits the verdict cache has not yet added to it, found by a walk over
+ * the HV_VSW_FLOW_SLOTS cache entries).
  * @return HV_OK; HV_EINVAL for a bad port; HV_ENOENT if the port is not
  *         up or has no such rule.
  */

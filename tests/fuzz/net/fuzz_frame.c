@@ -3,7 +3,10 @@
  * switch (guest, trunk and uplink ports, rules, ARP, DHCP, storm limit,
  * a mirror), then the switch's own invariants checked.
  *
- * Input: byte 0 picks the ingress port, byte 1 the clock step; then
+ * Input: byte 0 picks the ingress port (low 6 bits), a short output
+ * array (bit 6: partial progress) and whether port 4 is mirrored (bit
+ * 7: without mirrors the switch replays plain cache hits inline, with
+ * them every frame takes its general path), byte 1 the clock step; then
  * records of [len_hi len_lo bytes...] until the input runs out (the last
  * frame takes what is left). Each frame lives in its own heap buffer of
  * exactly `len` bytes (cap = len, or 400 for DHCP replies by bit 7 of
@@ -120,25 +123,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vsw_flow_key(&gk, 3, data, &g);
         if (memcmp(&fk, &gk, sizeof(fk)) != 0)
             abort();
+        struct hv_vsw_hdr fh;
+        vsw_flow_hdr(data, size, &fh);
+        if (memcmp(&fh, &g, sizeof(g)) != 0)
+            abort();
     }
 
-    /* the parser alone, on the whole input */
+    /* the parser alone, on the whole input; a frame of the one-pass
+     * parser's shape (IPv4 without options, ports decoded, untagged or
+     * with a VID) must have been taken by it */
     struct hv_vsw_hdr h;
     enum hv_vsw_drop why;
     if (hv_vsw_parse(data, size, &h, &why) == HV_OK) {
         if (h.l3 > size || (h.has_ports && (size_t)h.l4 + 8 > size))
             abort();
+        if (h.has_ports && h.l4 == h.l3 + 20 && (!h.tagged || h.vid != 0) &&
+            !vsw_flow_fast(data, size, vsw_flow_k3_port(3), &fk))
+            abort();
     } else if ((unsigned)why >= HV_VSW_DROP_COUNT) {
         abort();
     }
 
-    unsigned int port = data[0] % PORTS;
+    unsigned int port = (data[0] & 0x3fu) % PORTS;
+    bool tight = data[0] & 0x40;
+    bool mirror = data[0] & 0x80;
     hv_time_t step = (hv_time_t)(data[1] & 0x7f) * HV_MSEC(50);
     bool room = data[1] & 0x80;
     static hv_time_t now = HV_SEC(1);
     now += step;
     data += 2;
     size -= 2;
+    if (mirror != (sw->mirror_mask != 0)) {
+        hv_vsw_mirror(sw, 4, mirror ? &w : NULL);
+        hv_vsw_mirror(ref, 4, mirror ? &ref_w : NULL);
+    }
 
     struct hv_vsw_pkt pkts[16], rpkts[16];
     unsigned int n = 0;
@@ -169,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct hv_vsw_burst b;
     memset(&b, 0, sizeof(b));
     b.out = out;
-    b.out_cap = (uint32_t)(n * PORTS);
+    b.out_cap = (uint32_t)(tight ? n * PORTS / 2 : n * PORTS);
     if (hv_vsw_input(sw, port, pkts, n, now, &b) != HV_OK)
         abort();
     static struct hv_vsw_out rout[16 * HV_VSW_MAX_PORTS];
@@ -179,7 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rb.out_cap = b.out_cap;
     if (hv_vsw_input(ref, port, rpkts, n, now, &rb) != HV_OK)
         abort();
-    if (rb.out_count != b.out_count ||
+    if (rb.consumed != b.consumed || rb.out_count != b.out_count ||
         memcmp(rb.port_first, b.port_first, sizeof(b.port_first)) != 0 ||
         memcmp(rout, out, b.out_count * sizeof(out[0])) != 0 ||
         ref_mirrored != mirrored)
@@ -194,15 +212,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hv_vsw_port_stats(ref, p, &s2);
         if (memcmp(&s1, &s2, sizeof(s1)) != 0)
             abort();
+        for (unsigned int r = 0; r < HV_VSW_RULES_MAX; r++) {
+            uint64_t h1 = 0, h2 = 0;
+            if (hv_vsw_rule_hits(sw, p, r, &h1) !=
+                    hv_vsw_rule_hits(ref, p, r, &h2) ||
+                h1 != h2)
+                abort();
+        }
     }
-    if (b.consumed != n || b.port_first[HV_VSW_MAX_PORTS] != b.out_count)
+    if ((tight ? b.consumed > n : b.consumed != n) ||
+        b.port_first[HV_VSW_MAX_PORTS] != b.out_count)
         abort();
     static uint8_t copy[HV_VSW_FRAME_MAX + 8];
     for (unsigned int p = 0; p < HV_VSW_MAX_PORTS; p++) {
         if (b.port_first[p] > b.port_first[p + 1])
             abort();
         for (uint32_t i = b.port_first[p]; i < b.port_first[p + 1]; i++) {
-            if (out[i].port != p || out[i].pkt >= n)
+            if (out[i].port != p || out[i].pkt >= b.consumed)
                 abort();
             if (p == port && pkts[out[i].pkt].len == 0)
                 abort();
