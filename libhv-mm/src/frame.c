@@ -198,7 +198,8 @@ int hv_mm_init(struct hv_mm *mm, const struct hv_mm_config *cfg)
     int rc;
 
     if (!mm || !cfg || !cfg->pages || !cfg->m2p || !cfg->ops ||
-        !cfg->ops->map_frame || (!cfg->regions && cfg->region_count))
+        (!cfg->ops->map_frame && !cfg->directmap) ||
+        (!cfg->regions && cfg->region_count))
         return HV_EINVAL;
     if (cfg->nr_frames == 0 || cfg->nr_frames >= MM_NIL ||
         cfg->max_order > HV_MM_MAX_ORDER || (cfg->flags & ~HV_MM_INIT_SCRUB))
@@ -215,6 +216,7 @@ int hv_mm_init(struct hv_mm *mm, const struct hv_mm_config *cfg)
     mm->max_order = cfg->max_order;
     mm->ops = cfg->ops;
     mm->ops_ctx = cfg->ops_ctx;
+    mm->directmap = (uint8_t *)cfg->directmap;
     for (i = 0; i <= HV_MM_MAX_ORDER; i++)
         mm->free_head[i] = MM_NIL;
 

@@ -36,14 +36,17 @@ static inline bool mm_type_is_pt(unsigned int type)
     return type >= HV_MM_TYPE_L1 && type <= HV_MM_TYPE_L4;
 }
 
+/* A frame's bytes: by the direct map's arithmetic when there is one. */
 static inline void *mm_map(struct hv_mm *mm, uint64_t mfn)
 {
+    if (mm->directmap)
+        return mm->directmap + (mfn << HV_PAGE_SHIFT);
     return mm->ops->map_frame(mm->ops_ctx, hv_mfn(mfn));
 }
 
 static inline void mm_unmap(struct hv_mm *mm, void *va)
 {
-    if (mm->ops->unmap_frame)
+    if (!mm->directmap && mm->ops->unmap_frame)
         mm->ops->unmap_frame(mm->ops_ctx, va);
 }
 

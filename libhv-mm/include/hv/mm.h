@@ -93,7 +93,8 @@ struct hv_mm_region {
 /* The callouts; the only way the library reaches frame contents. */
 struct hv_mm_ops {
     /*
-     * Required. A pointer to the HV_PAGE_SIZE bytes of frame `mfn`, valid
+     * Required unless the config gives a directmap (then never called).
+     * A pointer to the HV_PAGE_SIZE bytes of frame `mfn`, valid
      * until the matching unmap_frame (or forever if unmap_frame is NULL).
      * Called only for frames that the memory map says are RAM.
      */
@@ -132,6 +133,13 @@ struct hv_mm_config {
     const struct hv_mm_ops *ops;
     void *ops_ctx;
     unsigned int flags; /* HV_MM_INIT_* */
+    /*
+     * Optional: a hypervisor's direct map of every frame (Xen's
+     * mfn_to_virt), frame f at directmap + f * HV_PAGE_SIZE. When set, the
+     * library reaches frames by that arithmetic and never calls
+     * ops->map_frame or ops->unmap_frame (map_frame may then be NULL).
+     */
+    void *directmap;
 };
 
 #define HV_MM_INIT_SCRUB 1u /* zero every RAM frame at init */
@@ -147,6 +155,7 @@ struct hv_mm {
     unsigned int max_order;
     const struct hv_mm_ops *ops;
     void *ops_ctx;
+    uint8_t *directmap; /* NULL: frames through ops->map_frame */
     uint32_t free_head[HV_MM_MAX_ORDER + 1]; /* buddy free lists */
     uint64_t free_frames;
     uint64_t ram_frames;
@@ -220,8 +229,8 @@ struct hv_mm_flush {
  * RESERVED regions mark RAM that is never allocated (owner HV_DOMID_XEN).
  * With HV_MM_INIT_SCRUB every allocatable frame is zeroed first.
  * Not locked: no other call may use @mm until this one returns.
- * Return: HV_OK; HV_EINVAL for NULL arrays or ops, no map_frame,
- * nr_frames of 0 or >= 2^32, max_order > HV_MM_MAX_ORDER, a region
+ * Return: HV_OK; HV_EINVAL for NULL arrays or ops, neither map_frame nor
+ * directmap, nr_frames of 0 or >= 2^32, max_order > HV_MM_MAX_ORDER, a region
  * beyond nr_frames, overlapping RAM regions, an unknown kind, or a
  * reserved region outside RAM.
  */

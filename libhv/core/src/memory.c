@@ -166,6 +166,9 @@ int core_mem_init(const struct hv_boot_info *bi)
     cfg.region_count = region_count;
     cfg.max_order = 10;
     cfg.ops = &mm_ops;
+    /* libhv-mm reaches frames by arithmetic over a direct map; a port
+     * whose map is the identity (base 0, AArch64) keeps the callout. */
+    cfg.directmap = (void *)directmap;
     rc = hv_mm_init(&mm, &cfg);
     if (rc != HV_OK)
         return rc;

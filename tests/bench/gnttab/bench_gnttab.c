@@ -40,8 +40,9 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/* Frame access as over a hypervisor's direct map: no bookkeeping (both
- * the tables' ops and the frame table's, as in the core). */
+/* Frame access as over a hypervisor's direct map: no bookkeeping. The
+ * frame table gets the direct map itself (hv_mm_config.directmap, as the
+ * core gives it on x86_64); the tables reach frames through these ops. */
 static void *direct_map(void *ctx, hv_mfn_t mfn)
 {
     (void)ctx;
@@ -147,6 +148,7 @@ int main(void)
 
     gx_ops_for_tables = &direct_ops;
     gx_ops_for_mm = &direct_mm_ops;
+    gx_directmap_for_mm = gx_mem; /* the core's setting on x86_64 */
     G = gx_new(2, 0);
     page = gx_alloc(G, 1);
     own = gx_alloc(G, 2);

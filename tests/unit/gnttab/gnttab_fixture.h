@@ -127,6 +127,8 @@ static inline uint64_t gx_alloc(struct gx *g, unsigned int domid)
 static const struct hv_gnttab_ops *gx_ops_for_tables = &gx_gt_ops;
 /* The frame-table ops (the benchmark sets a direct map, like the core's). */
 static const struct hv_mm_ops *gx_ops_for_mm = &gx_mm_ops;
+/* The frame table's direct map (NULL: frames through gx_ops_for_mm). */
+static void *gx_directmap_for_mm = NULL;
 
 static inline void gx_config(struct gx *g, unsigned int domid,
                              struct hv_gnttab_config *c, unsigned int flags)
@@ -179,6 +181,7 @@ static inline struct gx *gx_new(unsigned int ndoms, unsigned int translated)
     cfg.max_order = 6;
     cfg.ops = gx_ops_for_mm;
     cfg.ops_ctx = g;
+    cfg.directmap = gx_directmap_for_mm;
     GX_EQ(hv_mm_init(&g->mm, &cfg), HV_OK);
     g->ndoms = ndoms;
     for (i = 1; i <= ndoms; i++) {
@@ -206,8 +209,8 @@ static inline struct gx *gx_new(unsigned int ndoms, unsigned int translated)
     }
     g->set.tables = g->tabs;
     g->set.count = ndoms;
-    g->uncounted =
-        gx_ops_for_tables != &gx_gt_ops || gx_ops_for_mm != &gx_mm_ops;
+    g->uncounted = gx_ops_for_tables != &gx_gt_ops ||
+                   gx_ops_for_mm != &gx_mm_ops || gx_directmap_for_mm != NULL;
     return g;
 }
 
