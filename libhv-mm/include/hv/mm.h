@@ -133,12 +133,8 @@ struct hv_mm_config {
     const struct hv_mm_ops *ops;
     void *ops_ctx;
     unsigned int flags; /* HV_MM_INIT_* */
-    /*
-     * Optional: a hypervisor's direct map of every frame (Xen's
-     * mfn_to_virt), frame f at directmap + f * HV_PAGE_SIZE. When set, the
-     * library reaches frames by that arithmetic and never calls
-     * ops->map_frame or ops->unmap_frame (map_frame may then be NULL).
-     */
+    /* Optional direct map (Xen's mfn_to_virt): frame f at directmap +
+     * f * HV_PAGE_SIZE, and ops->map_frame/unmap_frame are never called. */
     void *directmap;
 };
 
