@@ -309,6 +309,15 @@ VSW_INLINE bool vsw_flow_match(const struct hv_vsw_flow *e,
             (e->key[2] ^ k->k[2]) | (e->key[3] ^ k->k[3])) == 0;
 }
 
+/* vsw_flow_match() of an entry whose gen is exactly `gen` (a plain
+ * entry of the current generation), tested with one branch. */
+VSW_INLINE bool vsw_flow_match_gen(const struct hv_vsw_flow *e,
+                                   const struct vsw_flow_key *k, uint32_t gen)
+{
+    return ((e->gen ^ gen) | (e->key[0] ^ k->k[0]) | (e->key[1] ^ k->k[1]) |
+            (e->key[2] ^ k->k[2]) | (e->key[3] ^ k->k[3])) == 0;
+}
+
 /*
  * What the long path did, recorded as it goes (switch.c). `ok` drops to
  * false when the decision cannot be replayed from an entry.

@@ -298,6 +298,7 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
     uint64_t k3_port = bc->k3_port;
     uint64_t learned = bc->learned; /* bc->learned, kept in a register */
     uint64_t in_bytes = 0;
+    uint32_t gen = sw->flow_gen; /* changed only by frame_slow() */
     unsigned int n;
     for (n = 0; n < count; n++) {
         if (!roomy && b->out_cap - bc->used < worst)
@@ -313,9 +314,8 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
         /* a valid plain entry has gen == flow_gen exactly (rare ones
          * have bit 0 set): anything else is looked up by frame_slow() */
         struct hv_vsw_flow *e = vsw_flow_set(sw, &k);
-        uint32_t gen = sw->flow_gen;
-        if (!(e->gen == gen && vsw_flow_match(e, &k))) {
-            if (!(e[1].gen == gen && vsw_flow_match(&e[1], &k))) {
+        if (!vsw_flow_match_gen(e, &k, gen)) {
+            if (!vsw_flow_match_gen(&e[1], &k, gen)) {
                 /* flow_find() for the rest: a rare entry (only those
                  * ways' keys are compared again), else where to store */
                 kc = k;
@@ -348,13 +348,14 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
             vsw_fdb_refresh(sw, e->src_fdb, now);
             learned = e->learned;
         }
-        in_bytes += pkt->len;
+        uint64_t len = pkt->len;
+        in_bytes += len;
         e->pending++; /* its rule counters, added up later (flow.h) */
         unsigned int p = e->out.port;
         /* e->out is the descriptor but for its frame number (0) */
         *bc->wp[p]++ = *(const vsw_u64_any *)&e->out | (uint64_t)n
                                                            << VSW_FIRST16_SHIFT;
-        bc->bytes[p] += (uint64_t)pkt->len + (uint64_t)e->out_delta;
+        bc->bytes[p] += len + (uint64_t)e->out_delta;
         if (!roomy)
             bc->used++;
         continue;
@@ -362,6 +363,7 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
         bc->learned = learned;
         frame_slow(sw, in_port, pkts, n, now, bc, mode, &kc, se);
         learned = bc->learned;
+        gen = sw->flow_gen;
     }
     bc->learned = learned;
     bc->in_bytes += in_bytes;
