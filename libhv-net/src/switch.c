@@ -465,7 +465,14 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
         sw->ports[p].stats.out_frames += c;
         sw->ports[p].stats.out_bytes += bc.bytes[p];
     }
+    /* the rest of port_first: blocks of 16 (four 128-bit stores where
+     * the target has them), then 8, then one at a time */
     unsigned int q = top;
+    for (; q + 16 <= HV_VSW_MAX_PORTS + 1; q += 16) {
+        uint32_t *pf = &b->port_first[q];
+        for (unsigned int j = 0; j < 16; j++)
+            pf[j] = at;
+    }
     for (; q + 8 <= HV_VSW_MAX_PORTS + 1; q += 8) {
         b->port_first[q] = at;
         b->port_first[q + 1] = at;
