@@ -308,8 +308,9 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
                                     * that k can stay in registers */
         enum slow_mode mode = SLOW_FULL;
         struct hv_vsw_flow *se = NULL;
-        if (hv_unlikely(pkt->data == NULL || pkt->len > pkt->cap ||
-                        !vsw_flow_fast(pkt->data, pkt->len, k3_port, &k)))
+        uint64_t len = pkt->len;
+        if (hv_unlikely(pkt->data == NULL || len > pkt->cap ||
+                        !vsw_flow_fast(pkt->data, len, k3_port, &k)))
             goto slow;
         /* a valid plain entry has gen == flow_gen exactly (rare ones
          * have bit 0 set): anything else is looked up by frame_slow() */
@@ -348,7 +349,6 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
             vsw_fdb_refresh(sw, e->src_fdb, now);
             learned = e->learned;
         }
-        uint64_t len = pkt->len;
         in_bytes += len;
         e->pending++; /* its rule counters, added up later (flow.h) */
         unsigned int p = e->out.port;
