@@ -201,8 +201,9 @@ static inline bool uplink_source_ok(const struct hv_vsw *sw,
 
 /* What one burst remembers from frame to frame. */
 struct burst_cache {
-    uint64_t learned;             /* MAC | VID << 48 learned last, or ~0 */
-    uint64_t in_frames, in_bytes; /* added to the ingress port's counters */
+    uint64_t *wp[HV_VSW_MAX_PORTS]; /* next delivery to p: sw->stage[p] */
+    uint64_t learned;               /* MAC | VID << 48 learned last, or ~0 */
+    uint64_t in_frames, in_bytes;   /* added to the ingress port's counters */
     uint32_t hits, misses;
     bool flow_on;
     bool all_live; /* no learned entry has expired (now is fixed) */
@@ -210,7 +211,6 @@ struct burst_cache {
     uint64_t k3_port; /* vsw_flow_k3_port(in_port) */
     uint32_t used;    /* descriptors staged (kept only when not roomy) */
     uint32_t slow;    /* frames through frame_slow() */
-    uint64_t *wp[HV_VSW_MAX_PORTS];   /* next delivery to p: sw->stage[p] */
     uint64_t bytes[HV_VSW_MAX_PORTS]; /* bytes delivered to p */
 };
 

@@ -172,7 +172,11 @@ VSW_INLINE struct hv_vsw_flow *vsw_flow_set(struct hv_vsw *sw,
     HV_STATIC_ASSERT(HV_VSW_FLOW_SLOTS == 1024, "512 sets: the shift below");
     uint64_t x = k->k[0] ^ k->k[1] ^ k->k[2] ^ k->k[3];
     x *= 0x9e3779b97f4a7c15ull;
-    return &sw->flow[2 * (uint32_t)(x >> 55)];
+    /* the set's byte offset, (x >> 55) * sizeof a set, as one shift,
+     * one mask and one multiply by 3 */
+    HV_STATIC_ASSERT(2 * sizeof(struct hv_vsw_flow) == 3 * 64, "192 B a set");
+    uint64_t off64 = (x >> (55 - 6)) & (511ull << 6);
+    return (struct hv_vsw_flow *)((char *)sw->flow + off64 * 3);
 }
 
 /*
@@ -306,6 +310,15 @@ VSW_INLINE bool vsw_flow_match(const struct hv_vsw_flow *e,
                                const struct vsw_flow_key *k)
 {
     return ((e->key[0] ^ k->k[0]) | (e->key[1] ^ k->k[1]) |
+            (e->key[2] ^ k->k[2]) | (e->key[3] ^ k->k[3])) == 0;
+}
+
+/* vsw_flow_match() of an entry whose gen is exactly `gen` (a plain
+ * entry of the current generation), tested with one branch. */
+VSW_INLINE bool vsw_flow_match_gen(const struct hv_vsw_flow *e,
+                                   const struct vsw_flow_key *k, uint32_t gen)
+{
+    return ((e->gen ^ gen) | (e->key[0] ^ k->k[0]) | (e->key[1] ^ k->k[1]) |
             (e->key[2] ^ k->k[2]) | (e->key[3] ^ k->k[3])) == 0;
 }
 

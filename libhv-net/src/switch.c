@@ -298,6 +298,7 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
     uint64_t k3_port = bc->k3_port;
     uint64_t learned = bc->learned; /* bc->learned, kept in a register */
     uint64_t in_bytes = 0;
+    uint32_t gen = sw->flow_gen; /* changed only by frame_slow() */
     unsigned int n;
     for (n = 0; n < count; n++) {
         if (!roomy && b->out_cap - bc->used < worst)
@@ -307,15 +308,15 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
                                     * that k can stay in registers */
         enum slow_mode mode = SLOW_FULL;
         struct hv_vsw_flow *se = NULL;
-        if (hv_unlikely(pkt->data == NULL || pkt->len > pkt->cap ||
-                        !vsw_flow_fast(pkt->data, pkt->len, k3_port, &k)))
+        uint64_t len = pkt->len;
+        if (hv_unlikely(pkt->data == NULL || len > pkt->cap ||
+                        !vsw_flow_fast(pkt->data, len, k3_port, &k)))
             goto slow;
         /* a valid plain entry has gen == flow_gen exactly (rare ones
          * have bit 0 set): anything else is looked up by frame_slow() */
         struct hv_vsw_flow *e = vsw_flow_set(sw, &k);
-        uint32_t gen = sw->flow_gen;
-        if (!(e->gen == gen && vsw_flow_match(e, &k))) {
-            if (!(e[1].gen == gen && vsw_flow_match(&e[1], &k))) {
+        if (!vsw_flow_match_gen(e, &k, gen)) {
+            if (!vsw_flow_match_gen(&e[1], &k, gen)) {
                 /* flow_find() for the rest: a rare entry (only those
                  * ways' keys are compared again), else where to store */
                 kc = k;
@@ -348,13 +349,13 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
             vsw_fdb_refresh(sw, e->src_fdb, now);
             learned = e->learned;
         }
-        in_bytes += pkt->len;
+        in_bytes += len;
         e->pending++; /* its rule counters, added up later (flow.h) */
         unsigned int p = e->out.port;
         /* e->out is the descriptor but for its frame number (0) */
         *bc->wp[p]++ = *(const vsw_u64_any *)&e->out | (uint64_t)n
                                                            << VSW_FIRST16_SHIFT;
-        bc->bytes[p] += (uint64_t)pkt->len + (uint64_t)e->out_delta;
+        bc->bytes[p] += len + (uint64_t)e->out_delta;
         if (!roomy)
             bc->used++;
         continue;
@@ -362,6 +363,7 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
         bc->learned = learned;
         frame_slow(sw, in_port, pkts, n, now, bc, mode, &kc, se);
         learned = bc->learned;
+        gen = sw->flow_gen;
     }
     bc->learned = learned;
     bc->in_bytes += in_bytes;
@@ -463,7 +465,14 @@ int hv_vsw_input(struct hv_vsw *sw, unsigned int in_port,
         sw->ports[p].stats.out_frames += c;
         sw->ports[p].stats.out_bytes += bc.bytes[p];
     }
+    /* the rest of port_first: blocks of 16 (four 128-bit stores where
+     * the target has them), then 8, then one at a time */
     unsigned int q = top;
+    for (; q + 16 <= HV_VSW_MAX_PORTS + 1; q += 16) {
+        uint32_t *pf = &b->port_first[q];
+        for (unsigned int j = 0; j < 16; j++)
+            pf[j] = at;
+    }
     for (; q + 8 <= HV_VSW_MAX_PORTS + 1; q += 8) {
         b->port_first[q] = at;
         b->port_first[q + 1] = at;
