@@ -1,6 +1,8 @@
 /*
  * Big-endian loads and stores on byte pointers, for wire headers that sit
- * at arbitrary alignment inside guest frames. Private to libhv-net.
+ * at arbitrary alignment inside guest frames; and native-order loads of
+ * raw frame bytes, for the verdict cache's key (flow.h), which compares
+ * and hashes them but never interprets them. Private to libhv-net.
  */
 #ifndef HV_NET_BYTES_H
 #define HV_NET_BYTES_H
@@ -55,6 +57,56 @@ static inline void net_mac_copy(uint8_t *dst, const uint8_t *src)
 {
     for (int i = 0; i < 6; i++)
         dst[i] = src[i];
+}
+
+/* Native-order loads at any alignment (one load where the target allows
+ * unaligned access; bytes with -mstrict-align). */
+typedef uint64_t net_u64_any __attribute__((aligned(1), may_alias));
+typedef uint32_t net_u32_any __attribute__((aligned(1), may_alias));
+typedef uint16_t net_u16_any __attribute__((aligned(1), may_alias));
+
+static inline uint64_t net_ld64(const uint8_t *p)
+{
+    return *(const net_u64_any *)p;
+}
+
+static inline uint32_t net_ld32(const uint8_t *p)
+{
+    return *(const net_u32_any *)p;
+}
+
+/* Byte-order constants for native loads: the mask keeping the first 6
+ * of 8 bytes, the shift of the 16 bits it clears (where k[1] holds the
+ * VID), the IPv4 fragment offset bits of the flags/offset field, the
+ * shift of the first 16-bit field of an 8-byte word, and the first
+ * three bytes of a 32-bit load being 08 00 45 (IPv4 type, version 4 and
+ * a 20-byte header) as a mask and value. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define VSW_LD48_MASK     0xffffffffffff0000ull
+#define VSW_LD48_FREE     0
+#define VSW_FRAG_MASK     0x1fffu
+#define VSW_FIRST16_SHIFT 48
+#define VSW_V4_MASK       0xffffff00u
+#define VSW_V4            0x08004500u
+#else
+#define VSW_LD48_MASK     0x0000ffffffffffffull
+#define VSW_LD48_FREE     48
+#define VSW_FRAG_MASK     0xff1fu
+#define VSW_FIRST16_SHIFT 0
+#define VSW_V4_MASK       0x00ffffffu
+#define VSW_V4            0x00450008u
+#endif
+
+/* net_ld64(p) & VSW_LD48_MASK, reading only p[0..5]. */
+static inline uint64_t net_ld48(const uint8_t *p)
+{
+    union {
+        uint64_t v;
+        uint8_t b[8];
+    } u = {0};
+    for (int i = 0; i < 6; i++)
+        u.b[i] = p[i];
+    return u.v;
 }
 
 #endif /* HV_NET_BYTES_H */

@@ -77,57 +77,6 @@ struct vsw_flow_key {
     uint64_t k[4];
 };
 
-/* Native-order loads at any alignment (one load where the target allows
- * unaligned access; bytes with -mstrict-align). */
-typedef uint64_t vsw_u64_any __attribute__((aligned(1), may_alias));
-typedef uint32_t vsw_u32_any __attribute__((aligned(1), may_alias));
-
-static inline uint64_t vsw_ld64(const uint8_t *p)
-{
-    return *(const vsw_u64_any *)p;
-}
-
-static inline uint32_t vsw_ld32(const uint8_t *p)
-{
-    return *(const vsw_u32_any *)p;
-}
-
-/* Byte-order constants for native loads: the mask keeping the first 6
- * of 8 bytes, the shift of the 16 bits it clears (where k[1] holds the
- * VID), the IPv4 fragment offset bits of the flags/offset field, the
- * shift of the first 16-bit field of an 8-byte word, and the first
- * three bytes of a 32-bit load being 08 00 45 (IPv4 type, version 4 and
- * a 20-byte header) as a mask and value. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define VSW_LD48_MASK     0xffffffffffff0000ull
-#define VSW_LD48_FREE     0
-#define VSW_FRAG_MASK     0x1fffu
-#define VSW_FIRST16_SHIFT 48
-#define VSW_V4_MASK       0xffffff00u
-#define VSW_V4            0x08004500u
-#else
-#define VSW_LD48_MASK     0x0000ffffffffffffull
-#define VSW_LD48_FREE     48
-#define VSW_FRAG_MASK     0xff1fu
-#define VSW_FIRST16_SHIFT 0
-#define VSW_V4_MASK       0x00ffffffu
-#define VSW_V4            0x00450008u
-#endif
-
-typedef uint16_t vsw_u16_any __attribute__((aligned(1), may_alias));
-
-/* vsw_ld64(p) & VSW_LD48_MASK, reading only p[0..5]. */
-static inline uint64_t vsw_ld48(const uint8_t *p)
-{
-    union {
-        uint64_t v;
-        uint8_t b[8];
-    } u = {0};
-    for (int i = 0; i < 6; i++)
-        u.b[i] = p[i];
-    return u.v;
-}
-
 /*
  * The key: raw bytes of the frame where they are the decision's inputs
  * (native-order loads: compared and hashed, never interpreted), and
@@ -143,10 +92,10 @@ static inline uint64_t vsw_ld48(const uint8_t *p)
 static inline void vsw_flow_key(struct vsw_flow_key *k, unsigned int in_port,
                                 const uint8_t *f, const struct hv_vsw_hdr *h)
 {
-    k->k[0] = vsw_ld64(f);
-    k->k[1] = vsw_ld48(f + 8) | (uint64_t)h->vid << VSW_LD48_FREE;
-    k->k[2] = h->l3_kind == HV_VSW_L3_IPV4 ? vsw_ld64(f + h->l3 + 12) : 0;
-    k->k[3] = (h->has_ports ? vsw_ld32(f + h->l4) : 0) |
+    k->k[0] = net_ld64(f);
+    k->k[1] = net_ld48(f + 8) | (uint64_t)h->vid << VSW_LD48_FREE;
+    k->k[2] = h->l3_kind == HV_VSW_L3_IPV4 ? net_ld64(f + h->l3 + 12) : 0;
+    k->k[3] = (h->has_ports ? net_ld32(f + h->l4) : 0) |
               (uint64_t)h->ip_proto << 32 | (uint64_t)in_port << 40 |
               (uint64_t)h->has_ports << 46 | (uint64_t)h->ethertype << 48;
 }
@@ -209,16 +158,16 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
     uint64_t k1;
     if (len < HV_VSW_ETH_HLEN + 28)
         return false;
-    if (hv_likely((vsw_ld32(f + 12) & VSW_V4_MASK) == VSW_V4)) { /* 08 00 45 */
+    if (hv_likely((net_ld32(f + 12) & VSW_V4_MASK) == VSW_V4)) { /* 08 00 45 */
         /* 42 <= len <= FRAME_MAX - 4 as one unsigned comparison */
         rem28 = len - (HV_VSW_ETH_HLEN + 28);
         if (rem28 > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN - HV_VSW_ETH_HLEN - 28)
             return false;
         p = f + HV_VSW_ETH_HLEN;
-        k1 = vsw_ld64(f + 8) & VSW_LD48_MASK;
+        k1 = net_ld64(f + 8) & VSW_LD48_MASK;
     } else {
         if (net_get16(f + 12) != HV_VSW_ETHERTYPE_VLAN ||
-            (vsw_ld32(f + 16) & VSW_V4_MASK) != VSW_V4)
+            (net_ld32(f + 16) & VSW_V4_MASK) != VSW_V4)
             return false;
         uint64_t vid = net_get16(f + 14) & 0x0fffu;
         rem28 = len - (HV_VSW_ETH_HLEN + HV_VSW_VLAN_HLEN + 28);
@@ -228,17 +177,17 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
             vid - 1 >= HV_VSW_VID_MAX)
             return false;
         p = f + HV_VSW_ETH_HLEN + HV_VSW_VLAN_HLEN;
-        k1 = (vsw_ld64(f + 8) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
+        k1 = (net_ld64(f + 8) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
     }
     size_t total = net_get16(p + 2);
     /* 28 <= total <= rem as one unsigned comparison */
     if (total - 28 > rem28 ||
-        (*(const vsw_u16_any *)(p + 6) & VSW_FRAG_MASK) != 0)
+        (*(const net_u16_any *)(p + 6) & VSW_FRAG_MASK) != 0)
         return false;
-    uint64_t a = vsw_ld64(p), b = vsw_ld64(p + 8);
+    uint64_t a = net_ld64(p), b = net_ld64(p + 8);
     uint64_t s = a + b;
     s += s < a;
-    uint64_t c = s + vsw_ld32(p + 16);
+    uint64_t c = s + net_ld32(p + 16);
     c += c < s;
     if (c % 0xffffu != 0)
         return false;
@@ -261,10 +210,10 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
     } else {
         return false;
     }
-    k->k[0] = vsw_ld64(f);
+    k->k[0] = net_ld64(f);
     k->k[1] = k1;
-    k->k[2] = vsw_ld64(p + 12);
-    k->k[3] = vsw_ld32(l4) | k3;
+    k->k[2] = net_ld64(p + 12);
+    k->k[3] = net_ld32(l4) | k3;
     return true;
 }
 

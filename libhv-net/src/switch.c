@@ -353,7 +353,7 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
         e->pending++; /* its rule counters, added up later (flow.h) */
         unsigned int p = e->out.port;
         /* e->out is the descriptor but for its frame number (0) */
-        *bc->wp[p]++ = *(const vsw_u64_any *)&e->out | (uint64_t)n
+        *bc->wp[p]++ = *(const net_u64_any *)&e->out | (uint64_t)n
                                                            << VSW_FIRST16_SHIFT;
         bc->bytes[p] += len + (uint64_t)e->out_delta;
         if (!roomy)
