@@ -81,19 +81,23 @@ struct vsw_flow_key {
  * The key: raw bytes of the frame where they are the decision's inputs
  * (native-order loads: compared and hashed, never interpreted), and
  * parsed values where the raw bytes also hold per-packet fields:
- *   k[0] bytes 0..7   destination MAC, first 2 bytes of the source
- *   k[1] bytes 8..13  rest of the source, Ethernet type or 0x8100, and
- *        the VID (not the tag's priority bits) in the other 16 bits
+ *   k[0] bytes 0..7   destination MAC and the first 2 bytes of the
+ *        source; in a tagged frame the VID (not the tag's priority bits)
+ *        instead of those 2 bytes, which k[1] holds anyway
+ *   k[1] bytes 6..13  source MAC and the Ethernet type (0x8100 if tagged)
  *   k[2] IPv4 source and destination as on the wire (0 if not IPv4)
  *   k[3] TCP/UDP ports as on the wire (0 without) | protocol << 32 |
  *        in_port << 40 | has_ports << 46 | inner Ethernet type << 48
- * For the layer-3 kind, the inner type says it (ARP is never cached).
+ * k[1] says whether the frame is tagged, and so what the top of k[0]
+ * holds. For the layer-3 kind, the inner type says it (ARP is never
+ * cached).
  */
 static inline void vsw_flow_key(struct vsw_flow_key *k, unsigned int in_port,
                                 const uint8_t *f, const struct hv_vsw_hdr *h)
 {
-    k->k[0] = net_ld64(f);
-    k->k[1] = net_ld48(f + 8) | (uint64_t)h->vid << VSW_LD48_FREE;
+    k->k[0] = h->tagged ? net_ld48(f) | (uint64_t)h->vid << VSW_LD48_FREE
+                        : net_ld64(f);
+    k->k[1] = net_ld64(f + 6);
     k->k[2] = h->l3_kind == HV_VSW_L3_IPV4 ? net_ld64(f + h->l3 + 12) : 0;
     k->k[3] = (h->has_ports ? net_ld32(f + h->l4) : 0) |
               (uint64_t)h->ip_proto << 32 | (uint64_t)in_port << 40 |
@@ -114,24 +118,42 @@ static inline bool vsw_flow_cacheable(const uint8_t *f,
 
 /* First entry of the key's set of two (2-way set associative): the set
  * is the top bits of a multiplicative hash, which depend on every bit of
- * x. */
+ * x. The source MAC and type (k[1]) are left out of x: flows that differ
+ * only there are rare, and would only share a set (the whole key is
+ * compared). */
 VSW_INLINE struct hv_vsw_flow *vsw_flow_set(struct hv_vsw *sw,
                                             const struct vsw_flow_key *k)
 {
     HV_STATIC_ASSERT(HV_VSW_FLOW_SLOTS == 1024, "512 sets: the shift below");
-    uint64_t x = k->k[0] ^ k->k[1] ^ k->k[2] ^ k->k[3];
+    HV_STATIC_ASSERT(sizeof(struct hv_vsw_flow) == 64, "128 B a set");
+    uint64_t x = k->k[0] ^ k->k[2] ^ k->k[3];
     x *= 0x9e3779b97f4a7c15ull;
-    /* the set's byte offset, (x >> 55) * sizeof a set, as one shift,
-     * one mask and one multiply by 3 */
-    HV_STATIC_ASSERT(2 * sizeof(struct hv_vsw_flow) == 3 * 64, "192 B a set");
-    uint64_t off64 = (x >> (55 - 6)) & (511ull << 6);
-    return (struct hv_vsw_flow *)((char *)sw->flow + off64 * 3);
+    /* the set's byte offset, (x >> 55) * 128, as one shift and one mask */
+    uint64_t off = (x >> (55 - 7)) & (511ull << 7);
+    return (struct hv_vsw_flow *)((char *)sw->flow + off);
+}
+
+/* The rest of entry e. */
+static inline struct hv_vsw_flow_cold *
+vsw_flow_cold(struct hv_vsw *sw, const struct hv_vsw_flow *e)
+{
+    return &sw->flow_cold[e - sw->flow];
+}
+
+/* The learning entry e refreshes, HV_VSW_NIL for none. */
+#define VSW_FLOW_NO_FDB 0xffffu
+HV_STATIC_ASSERT(HV_VSW_FDB_MAX < VSW_FLOW_NO_FDB, "src_fdb is 16 bits");
+static inline uint32_t vsw_flow_src_fdb(const struct hv_vsw_flow *e)
+{
+    return e->src_fdb == VSW_FLOW_NO_FDB ? HV_VSW_NIL : e->src_fdb;
 }
 
 /*
  * The common frame shape, parsed and keyed in one go: IPv4 without
  * options (untagged, or tagged with VID 1..4094), a first fragment, TCP
- * or UDP whose header is whole. For such a frame the checks are exactly
+ * or UDP whose header is whole, in a frame of at most HV_VSW_FRAME_MAX -
+ * 4 bytes (the untagged maximum; the few longer tagged frames are left
+ * to the general parser). For such a frame the checks are exactly
  * those of vsw_parse() (which accepts it, with the same fields) and the
  * key is exactly vsw_flow_key()'s; anything else returns false and takes
  * the general parser. Addresses are not checked here: a frame the switch
@@ -154,30 +176,27 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
 {
     /* rem28: bytes after the first 28 of the IPv4 header (rem - 28) */
     const uint8_t *p;
-    size_t rem28;
-    uint64_t k1;
-    if (len < HV_VSW_ETH_HLEN + 28)
+    size_t rem28 = len - (HV_VSW_ETH_HLEN + 28);
+    uint64_t k0;
+    /* 42 <= len <= FRAME_MAX - 4 as one unsigned comparison (a tagged
+     * frame longer than that is left to the general parser) */
+    if (rem28 > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN - HV_VSW_ETH_HLEN - 28)
         return false;
     if (hv_likely((net_ld32(f + 12) & VSW_V4_MASK) == VSW_V4)) { /* 08 00 45 */
-        /* 42 <= len <= FRAME_MAX - 4 as one unsigned comparison */
-        rem28 = len - (HV_VSW_ETH_HLEN + 28);
-        if (rem28 > HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN - HV_VSW_ETH_HLEN - 28)
-            return false;
         p = f + HV_VSW_ETH_HLEN;
-        k1 = net_ld64(f + 8) & VSW_LD48_MASK;
+        k0 = net_ld64(f);
     } else {
-        if (net_get16(f + 12) != HV_VSW_ETHERTYPE_VLAN ||
+        if (rem28 < HV_VSW_VLAN_HLEN ||
+            net_get16(f + 12) != HV_VSW_ETHERTYPE_VLAN ||
             (net_ld32(f + 16) & VSW_V4_MASK) != VSW_V4)
             return false;
         uint64_t vid = net_get16(f + 14) & 0x0fffu;
-        rem28 = len - (HV_VSW_ETH_HLEN + HV_VSW_VLAN_HLEN + 28);
-        /* 46 <= len <= FRAME_MAX, then 1 <= vid <= VID_MAX */
-        if (rem28 >
-                HV_VSW_FRAME_MAX - HV_VSW_ETH_HLEN - HV_VSW_VLAN_HLEN - 28 ||
-            vid - 1 >= HV_VSW_VID_MAX)
+        rem28 -= HV_VSW_VLAN_HLEN;
+        /* 1 <= vid <= VID_MAX */
+        if (vid - 1 >= HV_VSW_VID_MAX)
             return false;
         p = f + HV_VSW_ETH_HLEN + HV_VSW_VLAN_HLEN;
-        k1 = (net_ld64(f + 8) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
+        k0 = (net_ld64(f) & VSW_LD48_MASK) | vid << VSW_LD48_FREE;
     }
     size_t total = net_get16(p + 2);
     /* 28 <= total <= rem as one unsigned comparison */
@@ -210,8 +229,8 @@ VSW_INLINE bool vsw_flow_fast(const uint8_t *f, size_t len, uint64_t k3_port,
     } else {
         return false;
     }
-    k->k[0] = net_ld64(f);
-    k->k[1] = k1;
+    k->k[0] = k0;
+    k->k[1] = net_ld64(f + 6);
     k->k[2] = net_ld64(p + 12);
     k->k[3] = net_ld32(l4) | k3;
     return true;
@@ -312,9 +331,10 @@ static inline uint64_t *vsw_flow_counter(struct hv_vsw *sw, uint16_t hit)
 /* Add an entry's pending plain hits to its rule counters. */
 static inline void vsw_flow_fold(struct hv_vsw *sw, struct hv_vsw_flow *e)
 {
+    const struct hv_vsw_flow_cold *c = vsw_flow_cold(sw, e);
     for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
-        if (e->hit[i] != HV_VSW_NO_HIT)
-            *vsw_flow_counter(sw, e->hit[i]) += e->pending;
+        if (c->hit[i] != HV_VSW_NO_HIT)
+            *vsw_flow_counter(sw, c->hit[i]) += e->pending;
     e->pending = 0;
 }
 
@@ -349,7 +369,7 @@ static inline uint64_t vsw_flow_rule_hits(const struct hv_vsw *sw,
         if (e->pending == 0)
             continue;
         for (unsigned int j = 0; j < HV_VSW_FLOW_HITS; j++)
-            if (e->hit[j] == h)
+            if (sw->flow_cold[i].hit[j] == h)
                 n += e->pending;
     }
     return n;
@@ -361,17 +381,20 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
 {
     if (e->pending != 0) /* hits of the flow this entry held */
         vsw_flow_fold(sw, e);
+    struct hv_vsw_flow_cold *c = vsw_flow_cold(sw, e);
     for (unsigned int i = 0; i < 4; i++)
         e->key[i] = k->k[i];
-    e->mask = mask;
+    c->mask = mask;
     e->learned = rec->learned;
-    e->edrop = rec->edrop;
-    e->src_fdb = rec->src_fdb;
-    e->dst_fdb = rec->dst_fdb;
+    c->edrop = rec->edrop;
+    HV_CHECK(rec->src_fdb == HV_VSW_NIL || rec->src_fdb < HV_VSW_FDB_MAX);
+    e->src_fdb =
+        rec->src_fdb == HV_VSW_NIL ? VSW_FLOW_NO_FDB : (uint16_t)rec->src_fdb;
+    c->dst_fdb = rec->dst_fdb;
     for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
-        e->hit[i] = i < rec->nhits ? rec->hit[i] : HV_VSW_NO_HIT;
-    e->in_drop = rec->in_drop;
-    e->rewrite = rec->rewrite;
+        c->hit[i] = i < rec->nhits ? rec->hit[i] : HV_VSW_NO_HIT;
+    c->in_drop = rec->in_drop;
+    c->rewrite = rec->rewrite;
     unsigned int one = mask != 0 && (mask & (mask - 1)) == 0
                            ? (unsigned int)hv_word_ffs(mask)
                            : HV_VSW_MAX_PORTS;

@@ -55,14 +55,14 @@ VSW_INLINE bool fdb_live(const struct hv_vsw *sw, uint32_t i, hv_time_t now)
 
 /* The rarer effects of a cached verdict. */
 static void flow_replay_rare(struct hv_vsw *sw, struct hv_vsw_port *ip,
-                             const struct hv_vsw_flow *e, uint8_t *f)
+                             const struct hv_vsw_flow_cold *c, uint8_t *f)
 {
-    if (e->in_drop != VSW_FLOW_NONE)
-        ip->stats.drops[e->in_drop]++;
-    for (uint64_t m = e->edrop; m; m &= m - 1)
+    if (c->in_drop != VSW_FLOW_NONE)
+        ip->stats.drops[c->in_drop]++;
+    for (uint64_t m = c->edrop; m; m &= m - 1)
         drop(&sw->ports[hv_word_ffs(m)], HV_VSW_DROP_RULE);
-    if (e->rewrite != VSW_FLOW_NONE)
-        net_mac_copy(f, sw->ports[e->rewrite].cfg.mac.b);
+    if (c->rewrite != VSW_FLOW_NONE)
+        net_mac_copy(f, sw->ports[c->rewrite].cfg.mac.b);
 }
 
 /* Replay a cached verdict: the same effects decide_long() had. */
@@ -72,19 +72,28 @@ VSW_INLINE uint64_t flow_replay(struct hv_vsw *sw, struct hv_vsw_port *ip,
                                 struct hv_vsw_scratch *sc,
                                 struct burst_cache *bc)
 {
-    if (e->src_fdb != HV_VSW_NIL) {
+    const struct hv_vsw_flow_cold *c = vsw_flow_cold(sw, e);
+    if (e->src_fdb != VSW_FLOW_NO_FDB) {
         vsw_fdb_refresh(sw, e->src_fdb, now);
         bc->learned = e->learned;
         bc->in_frames++;
         bc->in_bytes += pkt->len;
     }
     for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
-        if (e->hit[i] != HV_VSW_NO_HIT)
-            (*vsw_flow_counter(sw, e->hit[i]))++;
+        if (c->hit[i] != HV_VSW_NO_HIT)
+            (*vsw_flow_counter(sw, c->hit[i]))++;
     if (hv_unlikely(e->rare))
-        flow_replay_rare(sw, ip, e, pkt->data);
+        flow_replay_rare(sw, ip, c, pkt->data);
     sc->d = e->out;
-    return e->mask;
+    return c->mask;
+}
+
+/* Both learning entries of e are live (or absent). */
+VSW_INLINE bool flow_live(struct hv_vsw *sw, const struct hv_vsw_flow *e,
+                          hv_time_t now)
+{
+    return fdb_live(sw, vsw_flow_src_fdb(e), now) &&
+           fdb_live(sw, vsw_flow_cold(sw, e)->dst_fdb, now);
 }
 
 /* Look a key up; a live entry or NULL, and in *slot where to store it. */
@@ -96,8 +105,7 @@ flow_find(struct hv_vsw *sw, const struct vsw_flow_key *k, hv_time_t now,
     for (unsigned int w = 0; w < 2; w++) {
         if ((e[w].gen & ~1u) == sw->flow_gen && vsw_flow_match(&e[w], k)) {
             *slot = &e[w];
-            if (bc->all_live || (fdb_live(sw, e[w].src_fdb, now) &&
-                                 fdb_live(sw, e[w].dst_fdb, now)))
+            if (bc->all_live || flow_live(sw, &e[w], now))
                 return &e[w];
             return NULL;
         }
@@ -327,8 +335,7 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
                 if (se == NULL) {
                     mode = SLOW_KEYED;
                     se = (e->gen & ~1u) != gen ? e : &e[1];
-                } else if (!live && !(fdb_live(sw, se->src_fdb, now) &&
-                                      fdb_live(sw, se->dst_fdb, now))) {
+                } else if (!live && !flow_live(sw, se, now)) {
                     mode = SLOW_KEYED;
                 } else {
                     mode = SLOW_HIT;
@@ -337,8 +344,7 @@ VSW_INLINE unsigned int pass_fast(struct hv_vsw *sw, unsigned int in_port,
             }
             e++;
         }
-        if (!live && hv_unlikely(!(fdb_live(sw, e->src_fdb, now) &&
-                                   fdb_live(sw, e->dst_fdb, now)))) {
+        if (!live && hv_unlikely(!flow_live(sw, e, now))) {
             kc = k;
             mode = SLOW_KEYED;
             se = e;

@@ -18,7 +18,9 @@
  * over the request in its own buffer and delivered back to the port.
  *
  * Memory: struct hv_vsw is caller-owned (about 510 KiB; allocate it
- * statically or on the heap, not on a small stack). No global state.
+ * statically or on the heap, not on a small stack, and 64-byte aligned
+ * if you can: each verdict cache entry is then one cache line). No
+ * global state.
  * Thread-safety: none inside; callers serialise all calls on one switch
  * (one switch per CPU, or a lock around it).
  * Time: callers pass `now` (hv_time_t, ns, monotonic, never decreasing).
@@ -202,26 +204,31 @@ struct hv_vsw_port {
 /*
  * One verdict cache entry (flow.h): the decision the long path took for
  * a flow key, replayed for later frames of the same flow while `gen` is
- * the switch's current generation.
+ * the switch's current generation. What a plain hit reads and writes is
+ * here, in one 64-byte line; the rest is in hv_vsw_flow_cold, at the
+ * same index.
  */
 struct hv_vsw_flow {
-    uint64_t key[4];  /* the flow key (libhv-net/src/flow.h) */
+    uint64_t key[4];       /* the flow key (libhv-net/src/flow.h) */
+    uint64_t learned;      /* source MAC | VID << 48, when src_fdb is set */
+    uint64_t pending;      /* plain hits not yet added to the hit[] counters */
+    struct hv_vsw_out out; /* the delivery: port = the only one, or MAX */
+    uint32_t gen;          /* generation | rare; 0 = empty */
+    uint16_t src_fdb;      /* learning entry to refresh, 0xffff = none */
+    int8_t out_delta;      /* bytes the delivery adds to the frame: tag +-4 */
+    uint8_t rare;          /* not one delivery plus a learning refresh and rule
+                            * counters: in_drop, rewrite or edrop set, no
+                            * learning entry, or not exactly one destination */
+};
+
+struct hv_vsw_flow_cold {
     uint64_t mask;    /* destination ports after VLAN and egress rules */
-    uint64_t learned; /* source MAC | VID << 48, when src_fdb is set */
     uint64_t edrop;   /* ports whose egress rules dropped it */
-    uint64_t pending; /* plain hits not yet added to the hit[] counters */
-    uint32_t gen;     /* generation | rare; 0 = empty */
-    uint32_t src_fdb; /* learning entry to refresh, HV_VSW_NIL = none */
     uint32_t dst_fdb; /* learning entry the destination came from */
     /* rule counters: port << 4 | rule, HV_VSW_NO_HIT for none */
     uint16_t hit[HV_VSW_FLOW_HITS];
-    struct hv_vsw_out out; /* the delivery: port = the only one, or MAX */
-    uint8_t in_drop;  /* drop reason counted on the ingress port, or 0xff */
-    uint8_t rewrite;  /* port whose MAC replaces the destination, or 0xff */
-    uint8_t rare;     /* not one delivery plus a learning refresh and rule
-                       * counters: in_drop, rewrite or edrop set, no
-                       * learning entry, or not exactly one destination */
-    int8_t out_delta; /* bytes the delivery adds to the frame: tag +-4 */
+    uint8_t in_drop; /* drop reason counted on the ingress port, or 0xff */
+    uint8_t rewrite; /* port whose MAC replaces the destination, or 0xff */
 };
 
 struct hv_vsw_scratch {
@@ -231,6 +238,11 @@ struct hv_vsw_scratch {
 };
 
 struct hv_vsw {
+    /* verdict cache: entries of generation flow_gen are valid (it is
+     * even; an entry's gen has bit 0 set when it is rare). First, so that
+     * a 64-byte aligned switch has each entry in one cache line. */
+    struct hv_vsw_flow flow[HV_VSW_FLOW_SLOTS];
+    struct hv_vsw_flow_cold flow_cold[HV_VSW_FLOW_SLOTS];
     struct hv_vsw_config cfg;
     struct hv_vsw_port ports[HV_VSW_MAX_PORTS];
     uint64_t up_mask;     /* ports that are up */
@@ -253,9 +265,6 @@ struct hv_vsw {
     struct hv_vsw_scratch scratch[HV_VSW_BURST_MAX];
     /* each port's deliveries of the burst, in frame order */
     struct hv_vsw_out stage[HV_VSW_MAX_PORTS][HV_VSW_BURST_MAX];
-    /* verdict cache: entries of generation flow_gen are valid (it is
-     * even; an entry's gen has bit 0 set when it is rare) */
-    struct hv_vsw_flow flow[HV_VSW_FLOW_SLOTS];
     uint32_t flow_gen;
     bool flow_on;
     uint8_t copy_buf[HV_VSW_FRAME_MAX + HV_VSW_VLAN_HLEN];

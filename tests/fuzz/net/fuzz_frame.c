@@ -131,13 +131,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* the parser alone, on the whole input; a frame of the one-pass
      * parser's shape (IPv4 without options, ports decoded, untagged or
-     * with a VID) must have been taken by it */
+     * with a VID, at most HV_VSW_FRAME_MAX - 4 bytes) must have been
+     * taken by it */
     struct hv_vsw_hdr h;
     enum hv_vsw_drop why;
     if (hv_vsw_parse(data, size, &h, &why) == HV_OK) {
         if (h.l3 > size || (h.has_ports && (size_t)h.l4 + 8 > size))
             abort();
         if (h.has_ports && h.l4 == h.l3 + 20 && (!h.tagged || h.vid != 0) &&
+            size <= HV_VSW_FRAME_MAX - HV_VSW_VLAN_HLEN &&
             !vsw_flow_fast(data, size, vsw_flow_k3_port(3), &fk))
             abort();
     } else if ((unsigned)why >= HV_VSW_DROP_COUNT) {
