@@ -305,7 +305,7 @@ struct vsw_flow_rec {
     uint32_t src_fdb;
     uint32_t dst_fdb;
     uint64_t edrop;
-    uint16_t hit[HV_VSW_FLOW_HITS];
+    uint16_t hit[HV_VSW_FLOW_HITS]; /* the first nhits; HV_VSW_NO_HIT after */
 };
 
 static inline void vsw_flow_rec_hit(struct vsw_flow_rec *rec,
@@ -375,9 +375,9 @@ static inline uint64_t vsw_flow_rule_hits(const struct hv_vsw *sw,
     return n;
 }
 
-static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
-                                  const struct vsw_flow_key *k,
-                                  const struct vsw_flow_rec *rec, uint64_t mask)
+VSW_INLINE void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
+                               const struct vsw_flow_key *k,
+                               const struct vsw_flow_rec *rec, uint64_t mask)
 {
     if (e->pending != 0) /* hits of the flow this entry held */
         vsw_flow_fold(sw, e);
@@ -391,8 +391,8 @@ static inline void vsw_flow_store(struct hv_vsw *sw, struct hv_vsw_flow *e,
     e->src_fdb =
         rec->src_fdb == HV_VSW_NIL ? VSW_FLOW_NO_FDB : (uint16_t)rec->src_fdb;
     c->dst_fdb = rec->dst_fdb;
-    for (unsigned int i = 0; i < HV_VSW_FLOW_HITS; i++)
-        c->hit[i] = i < rec->nhits ? rec->hit[i] : HV_VSW_NO_HIT;
+    HV_STATIC_ASSERT(HV_VSW_FLOW_HITS == 4, "the rec's initialiser");
+    *(net_u64_any *)c->hit = *(const net_u64_any *)rec->hit;
     c->in_drop = rec->in_drop;
     c->rewrite = rec->rewrite;
     unsigned int one = mask != 0 && (mask & (mask - 1)) == 0

@@ -158,7 +158,9 @@ VSW_INLINE uint64_t decide_miss(struct hv_vsw *sw, unsigned int in_port,
                                     .in_drop = VSW_FLOW_NONE,
                                     .rewrite = VSW_FLOW_NONE,
                                     .src_fdb = HV_VSW_NIL,
-                                    .dst_fdb = HV_VSW_NIL};
+                                    .dst_fdb = HV_VSW_NIL,
+                                    .hit = {HV_VSW_NO_HIT, HV_VSW_NO_HIT,
+                                            HV_VSW_NO_HIT, HV_VSW_NO_HIT}};
         rp = &rec;
     }
     /* one call site: decide_long() is inlined once */
