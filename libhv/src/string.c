@@ -9,6 +9,14 @@
  * optimiser's strict-aliasing rules cannot reorder them against byte
  * accesses to the same memory.
  *
+ * On x86-64, copies of HV_STRING_REP_MIN bytes or more run as `rep movsb`
+ * instead: current CPUs execute it as a fast string move (ERMS), without
+ * vector registers (the hypervisor is built with -mgeneral-regs-only), at
+ * two to three times the word loop's rate for a 1500-byte frame; below
+ * that length its start-up cost is not paid back on CPUs without fast
+ * short moves (FSRM). The ABI keeps the direction flag clear, and the
+ * x86-64 entry code clears it.
+ *
  * This file is compiled with -fno-tree-loop-distribute-patterns (GCC): the
  * optimiser would otherwise recognise the loops below as memcpy/memset and
  * turn them into calls to the very functions being defined.
@@ -20,6 +28,8 @@ typedef hv_word_t __attribute__((may_alias)) alias_word_t;
 
 #define WORD_SIZE sizeof(hv_word_t)
 
+#define HV_STRING_REP_MIN 256
+
 static bool both_aligned(const void *a, const void *b)
 {
     return (((uintptr_t)a | (uintptr_t)b) & (WORD_SIZE - 1)) == 0;
@@ -29,6 +39,16 @@ void *hv_memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
+
+#if defined(__x86_64__)
+    if (n >= HV_STRING_REP_MIN) {
+        __asm__ __volatile__("rep movsb"
+                             : "+D"(d), "+S"(s), "+c"(n)
+                             :
+                             : "memory");
+        return dst;
+    }
+#endif
 
     if (both_aligned(d, s)) {
         for (; n >= WORD_SIZE; n -= WORD_SIZE) {

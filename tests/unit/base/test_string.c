@@ -39,6 +39,36 @@ static void test_memcpy_all_alignments(void **state)
     }
 }
 
+/* Lengths around the x86-64 string-move threshold (256) and frame and
+ * page sizes, every source and destination alignment in a word. */
+static void test_memcpy_long(void **state)
+{
+    static unsigned char src[4200], got[4200], want[4200];
+    static const size_t lens[] = {200, 255, 256, 257, 300, 1500, 4096};
+
+    (void)state;
+    fill(src, sizeof(src), 5);
+    for (size_t so = 0; so < 9; so++) {
+        for (size_t dof = 0; dof < 9; dof++) {
+            for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+                size_t n = lens[i];
+                memset(got, 0xee, sizeof(got));
+                memset(want, 0xee, sizeof(want));
+                memcpy(want + dof, src + so, n);
+                assert_ptr_equal(hv_memcpy(got + dof, src + so, n), got + dof);
+                assert_memory_equal(got, want, sizeof(got));
+                /* and through hv_memmove, forward and overlapping */
+                memcpy(got, src, sizeof(got));
+                memcpy(want, src, sizeof(want));
+                memmove(want + dof, want + 50 + so, n);
+                assert_ptr_equal(hv_memmove(got + dof, got + 50 + so, n),
+                                 got + dof);
+                assert_memory_equal(got, want, sizeof(got));
+            }
+        }
+    }
+}
+
 static void test_memmove_overlap(void **state)
 {
     unsigned char got[AREA], want[AREA];
@@ -168,6 +198,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_memcpy_all_alignments),
+        cmocka_unit_test(test_memcpy_long),
         cmocka_unit_test(test_memmove_overlap),
         cmocka_unit_test(test_memset),
         cmocka_unit_test(test_compare_and_search),
