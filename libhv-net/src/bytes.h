@@ -76,11 +76,11 @@ static inline uint32_t net_ld32(const uint8_t *p)
 }
 
 /* Byte-order constants for native loads: the mask keeping the first 6
- * of 8 bytes, the shift of the 16 bits it clears (where k[1] holds the
- * VID), the IPv4 fragment offset bits of the flags/offset field, the
- * shift of the first 16-bit field of an 8-byte word, and the first
- * three bytes of a 32-bit load being 08 00 45 (IPv4 type, version 4 and
- * a 20-byte header) as a mask and value. */
+ * of 8 bytes, the shift of the 16 bits it clears (where a tagged frame's
+ * k[0] holds the VID), the IPv4 fragment offset bits of the flags/offset field,
+ * the shift of the first 16-bit field of an 8-byte word, and the first three
+ * bytes of a 32-bit load being 08 00 45 (IPv4 type, version 4 and a 20-byte
+ * header) as a mask and value. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define VSW_LD48_MASK     0xffffffffffff0000ull
 #define VSW_LD48_FREE     0
