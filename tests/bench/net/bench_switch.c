@@ -216,8 +216,8 @@ static uint64_t run(struct bench *bn, enum mode m, double secs, double *elapsed)
     do {
         for (unsigned int rep = 0; rep < 64; rep++) {
             for (unsigned int p = 0; p < bn->ports; p++) {
-                memset(slot, 0, sizeof(slot));
                 if (m == COPY || m == COPY_HV) {
+                    memset(slot, 0, sizeof(slot));
                     /* the same bytes to the same per-port buffers, the
                      * destination looked up in a table (no division) */
                     for (unsigned int i = 0; i < BURST; i++) {
