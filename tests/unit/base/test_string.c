@@ -69,6 +69,37 @@ static void test_memcpy_long(void **state)
     }
 }
 
+/* hv_memmove of 256 bytes or more with the destination on either side
+ * of the source, at distances from 1 byte to beyond the length: the
+ * forward copy (the string move on x86-64) below the source or past its
+ * end, the backward copy where the destination starts inside it. */
+static void test_memmove_long_overlap(void **state)
+{
+    static unsigned char got[3 * 1600], want[3 * 1600];
+    static const size_t lens[] = {256, 257, 300, 1500};
+    static const size_t dists[] = {1, 2, 7, 8, 9, 63, 64, 255, 256, 257};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        size_t n = lens[i];
+        for (size_t j = 0; j < sizeof(dists) / sizeof(dists[0]) + 3; j++) {
+            /* the listed distances, then n - 1, n and n + 1 */
+            size_t dist = j < sizeof(dists) / sizeof(dists[0])
+                              ? dists[j]
+                              : n - 1 + (j - sizeof(dists) / sizeof(dists[0]));
+            for (int up = 0; up < 2; up++) {
+                size_t from = up ? 1600 : 1600 + dist;
+                size_t to = up ? 1600 + dist : 1600;
+                fill(got, sizeof(got), 9);
+                fill(want, sizeof(want), 9);
+                memmove(want + to, want + from, n);
+                assert_ptr_equal(hv_memmove(got + to, got + from, n), got + to);
+                assert_memory_equal(got, want, sizeof(got));
+            }
+        }
+    }
+}
+
 static void test_memmove_overlap(void **state)
 {
     unsigned char got[AREA], want[AREA];
@@ -200,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_memcpy_all_alignments),
         cmocka_unit_test(test_memcpy_long),
         cmocka_unit_test(test_memmove_overlap),
+        cmocka_unit_test(test_memmove_long_overlap),
         cmocka_unit_test(test_memset),
         cmocka_unit_test(test_compare_and_search),
         cmocka_unit_test(test_strlcpy),
