@@ -15,7 +15,8 @@
  * two to three times the word loop's rate for a 1500-byte frame; below
  * that length its start-up cost is not paid back on CPUs without fast
  * short moves (FSRM). The ABI keeps the direction flag clear, and the
- * x86-64 entry code clears it.
+ * x86-64 entry code clears it. Builds with AddressSanitizer keep the C
+ * loop (below).
  *
  * This file is compiled with -fno-tree-loop-distribute-patterns (GCC): the
  * optimiser would otherwise recognise the loops below as memcpy/memset and
@@ -30,6 +31,16 @@ typedef hv_word_t __attribute__((may_alias)) alias_word_t;
 
 #define HV_STRING_REP_MIN 256
 
+/* AddressSanitizer does not see into inline assembly: its builds keep the
+ * C loop, so that every copy is checked. */
+#if defined(__SANITIZE_ADDRESS__)
+#define STRING_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define STRING_ASAN 1
+#endif
+#endif
+
 static bool both_aligned(const void *a, const void *b)
 {
     return (((uintptr_t)a | (uintptr_t)b) & (WORD_SIZE - 1)) == 0;
@@ -40,7 +51,7 @@ void *hv_memcpy(void *dst, const void *src, size_t n)
     unsigned char *d = dst;
     const unsigned char *s = src;
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(STRING_ASAN)
     if (n >= HV_STRING_REP_MIN) {
         __asm__ __volatile__("rep movsb"
                              : "+D"(d), "+S"(s), "+c"(n)

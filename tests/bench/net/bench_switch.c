@@ -276,6 +276,8 @@ static int cmp_double(const void *a, const void *b)
 static double quantile(const double *v, int n, double q)
 {
     double w[SLOTS];
+    if (n < 1 || n > SLOTS)
+        abort();
     memcpy(w, v, sizeof(v[0]) * (size_t)n);
     qsort(w, (size_t)n, sizeof(w[0]), cmp_double);
     double at = q * (n - 1);
