@@ -39,22 +39,12 @@
 
 static void lock_two(struct hv_evtchn_domain *a, struct hv_evtchn_domain *b)
 {
-    if (a == b) {
-        hv_spin_lock(&a->lock);
-    } else if ((uintptr_t)a < (uintptr_t)b) {
-        hv_spin_lock(&a->lock);
-        hv_spin_lock(&b->lock);
-    } else {
-        hv_spin_lock(&b->lock);
-        hv_spin_lock(&a->lock);
-    }
+    hv_spin_lock_two(&a->lock, &b->lock);
 }
 
 static void unlock_two(struct hv_evtchn_domain *a, struct hv_evtchn_domain *b)
 {
-    if (a != b)
-        hv_spin_unlock(&b->lock);
-    hv_spin_unlock(&a->lock);
+    hv_spin_unlock_two(&a->lock, &b->lock);
 }
 
 /*

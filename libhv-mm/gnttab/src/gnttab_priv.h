@@ -45,29 +45,12 @@ static inline bool gt_is_dying(struct hv_gnttab *gt)
  * ascending address order; inline: every operation's hot path. */
 static inline void gt_lock_two(struct hv_gnttab *a, struct hv_gnttab *b)
 {
-    if (a == b || b == NULL) {
-        hv_spin_lock(&a->lock);
-    } else if (a == NULL) {
-        hv_spin_lock(&b->lock);
-    } else if ((uintptr_t)a < (uintptr_t)b) {
-        hv_spin_lock(&a->lock);
-        hv_spin_lock(&b->lock);
-    } else {
-        hv_spin_lock(&b->lock);
-        hv_spin_lock(&a->lock);
-    }
+    hv_spin_lock_two(a ? &a->lock : NULL, b ? &b->lock : NULL);
 }
 
 static inline void gt_unlock_two(struct hv_gnttab *a, struct hv_gnttab *b)
 {
-    if (a == b || b == NULL) {
-        hv_spin_unlock(&a->lock);
-    } else if (a == NULL) {
-        hv_spin_unlock(&b->lock);
-    } else {
-        hv_spin_unlock(&a->lock);
-        hv_spin_unlock(&b->lock);
-    }
+    hv_spin_unlock_two(a ? &a->lock : NULL, b ? &b->lock : NULL);
 }
 
 /* Whether @dom names @gt: its id, or DOMID_SELF from @gt itself. */

@@ -90,6 +90,37 @@ static inline void hv_spin_unlock(struct hv_spinlock *lock)
     __atomic_store_n(&lock->owner, (uint16_t)(owner + 1), __ATOMIC_RELEASE);
 }
 
+/*
+ * Take two locks at once, lower address first, so that two CPUs taking
+ * the same pair in either order cannot deadlock. Either may be NULL, and
+ * both may be the same lock (it is then taken once).
+ */
+static inline void hv_spin_lock_two(struct hv_spinlock *a,
+                                    struct hv_spinlock *b)
+{
+    if (a == b || b == NULL) {
+        hv_spin_lock(a);
+    } else if (a == NULL) {
+        hv_spin_lock(b);
+    } else if ((uintptr_t)a < (uintptr_t)b) {
+        hv_spin_lock(a);
+        hv_spin_lock(b);
+    } else {
+        hv_spin_lock(b);
+        hv_spin_lock(a);
+    }
+}
+
+/* Release what hv_spin_lock_two(a, b) took. */
+static inline void hv_spin_unlock_two(struct hv_spinlock *a,
+                                      struct hv_spinlock *b)
+{
+    if (a != NULL)
+        hv_spin_unlock(a);
+    if (b != NULL && b != a)
+        hv_spin_unlock(b);
+}
+
 /* True while some CPU holds the lock (a hint for checks, racy by nature). */
 static inline bool hv_spin_is_locked(const struct hv_spinlock *lock)
 {
